@@ -1,0 +1,1 @@
+"""npq applications resource."""

@@ -1,0 +1,1 @@
+"""partnerships resource."""

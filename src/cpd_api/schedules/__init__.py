@@ -1,0 +1,1 @@
+"""Reference calendar: cohorts, schedules, milestones and NPQ courses."""
