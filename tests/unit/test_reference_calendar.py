@@ -269,7 +269,7 @@ def test_ecf_standard_milestones_chain_without_gaps():
     for s in ref.ECF_SCHEDULES:
         if s.kind != "ecf-standard" or s.cohort >= 2025:
             continue
-        for before, after in zip(s.milestones, s.milestones[1:], strict=False):
+        for before, after in pairwise(s.milestones):
             if (s.identifier, s.cohort, after.declaration_type) == (
                 "ecf-standard-september",
                 2021,
