@@ -86,3 +86,15 @@ def test_published_yaml_is_valid_openapi_with_bearer_scheme(client, version):
 
 def test_unknown_spec_version_is_404(client):
     assert client.get("/lead-providers/api-docs/v4/api_spec.yml").status_code == 404
+
+
+def test_healthcheck_is_503_when_configured_redis_is_unreachable(database_url, db):
+    settings = load_settings(
+        database_url=database_url, redis_url="redis://127.0.0.1:1/0", log_requests=False
+    )
+    app = create_app(settings, database=db, limiters=(None, None))
+    with TestClient(app) as client:
+        response = client.get("/healthcheck")
+    assert response.status_code == 503
+    assert response.json()["redis"] == {"connected": False}
+    assert response.json()["database"]["connected"] is True
