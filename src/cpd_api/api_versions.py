@@ -12,7 +12,19 @@ from fastapi import APIRouter
 
 VERSIONS = ("v1", "v2", "v3")
 
-RESOURCE_ENDPOINT_MODULES: tuple[str, ...] = ()
+RESOURCE_ENDPOINT_MODULES: tuple[str, ...] = (
+    "cpd_api.schools.endpoints",
+    "cpd_api.delivery_partners.endpoints",
+    "cpd_api.partnerships.endpoints",
+    "cpd_api.transfers.endpoints",  # its literal /participants/ecf/transfers before {id}
+    "cpd_api.participants.ecf.endpoints",
+    "cpd_api.unfunded_mentors.endpoints",
+    "cpd_api.statements.endpoints",
+    "cpd_api.declarations.endpoints",
+    "cpd_api.npq_applications.endpoints",
+    "cpd_api.outcomes.endpoints",  # its literal /participants/npq/outcomes before {id}
+    "cpd_api.participants.npq.endpoints",
+)
 
 
 def version_routers() -> dict[str, APIRouter]:
