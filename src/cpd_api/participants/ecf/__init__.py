@@ -1,0 +1,1 @@
+"""ECF participants (ECTs and mentors): listing per version, training-status actions, intake."""
