@@ -367,6 +367,107 @@ def demo(
         serve(host=host, port=port, workers=1)
 
 
+# --- finance (declarations and payments) ---------------------------------------------------
+
+finance_app = typer.Typer(help="Statements: close, pay and report.", no_args_is_help=True)
+app.add_typer(finance_app, name="finance")
+
+
+def _finance_errors(function: F) -> F:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .statements.service import StatementError
+
+        try:
+            return function(*args, **kwargs)
+        except StatementError as exc:
+            raise CommandError(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@finance_app.command("close")
+@reports_errors
+@_finance_errors
+def finance_close(statement_id: str) -> None:
+    """After its cut-off date: the statement's eligible declarations become payable."""
+    from .statements.service import close_statement
+
+    with database().session() as session:
+        result = close_statement(session, statement_id, OPERATOR)
+    console.print(result.summary(), highlight=False)
+
+
+@finance_app.command("pay")
+@reports_errors
+@_finance_errors
+def finance_pay(statement_id: str) -> None:
+    """Payable declarations become paid, awaiting clawbacks clawed back; the statement is paid."""
+    from .statements.service import pay_statement
+
+    with database().session() as session:
+        result = pay_statement(session, statement_id, OPERATOR)
+    console.print(result.summary(), highlight=False)
+
+
+@finance_app.command("statements")
+@reports_errors
+def finance_statements(
+    provider: Annotated[str | None, typer.Option(help="Provider id or name.")] = None,
+    cohort: Annotated[int | None, typer.Option(help="Cohort start year.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Statements with their declaration counts per state and the net count they pay for."""
+    from .statements.rules import LINE_STATES
+    from .statements.service import statement_summaries
+
+    with database().session() as session:
+        rows = [
+            {
+                "id": str(s.statement.id),
+                "provider": s.provider_name,
+                "programme": s.statement.programme,
+                "cohort": s.statement.cohort_year,
+                "name": s.statement.name,
+                "cut_off_date": s.statement.deadline_date.isoformat(),
+                "payment_date": s.statement.payment_date.isoformat(),
+                "output_fee": s.statement.output_fee,
+                "state": s.statement.state,
+                "counts": {state: s.totals.count(state) for state in LINE_STATES},
+                "net": s.totals.net,
+            }
+            for s in statement_summaries(session, provider=provider, cohort=cohort)
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    short = {"awaiting_clawback": "awaiting", "clawed_back": "clawed"}
+    table = Table(
+        "id",
+        "provider",
+        "prog",
+        "cohort",
+        "name",
+        "cut-off",
+        "state",
+        *(short.get(s, s) for s in LINE_STATES),
+        "net",
+    )
+    for row in rows:
+        table.add_row(
+            row["id"],
+            row["provider"],
+            row["programme"],
+            str(row["cohort"]),
+            row["name"],
+            row["cut_off_date"],
+            row["state"],
+            *(str(row["counts"][s]) for s in LINE_STATES),
+            str(row["net"]),
+        )
+    console.print(table)
+
+
 def main() -> None:
     try:
         get_settings()

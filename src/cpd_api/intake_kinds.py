@@ -9,7 +9,9 @@ import importlib
 
 from .core.intake import IntakeKind
 
-KIND_MODULES: dict[str, str] = {}
+KIND_MODULES: dict[str, str] = {
+    "eligibility": "cpd_api.declarations.intake:ELIGIBILITY",
+}
 
 
 def intake_kinds() -> dict[str, IntakeKind]:
