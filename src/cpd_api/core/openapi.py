@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 VERSIONS = ("v1", "v2", "v3")
 REF = "#/components/schemas/{model}"
@@ -106,9 +106,25 @@ def json_response(
     )
 
 
-def _version_routes(routes: Iterable[Any], version: str) -> list[APIRoute]:
+def _flatten(routes: Iterable[Any]) -> list[Any]:
+    """Every route, also those inside included routers: FastAPI >= 0.16x keeps included
+    routers as lazy `_IncludedRouter` entries and describes their routes as `RouteContext`s."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI: included routes are already flat APIRoutes
+        return list(routes)
+    return list(iter_route_contexts(list(routes)))
+
+
+def _version_routes(routes: Iterable[Any], version: str) -> list[Any]:
     prefix = f"/api/{version}/"
-    return [r for r in routes if isinstance(r, APIRoute) and r.path.startswith(prefix)]
+    selected = []
+    for route in _flatten(routes):
+        original = getattr(route, "original_route", route)
+        path = getattr(route, "path", None) or ""
+        if isinstance(original, APIRoute) and path.startswith(prefix):
+            selected.append(route)
+    return selected
 
 
 def build_document(app_routes: Iterable[Any], version: str, app_version: str) -> dict[str, Any]:
@@ -197,3 +213,35 @@ class PublishedSpecs:
         if version not in self._yaml:
             self._yaml[version] = to_yaml(self.document(version))
         return self._yaml[version]
+
+
+class Pagination(BaseModel):
+    """Countless paging: ask for pages until one comes back short or empty."""
+
+    page: int | None = Field(None, ge=1, description="The page number (from 1).", examples=[1])
+    per_page: int | None = Field(
+        None, ge=1, description="Records per page (default 100, at most 3000).", examples=[100]
+    )
+
+
+def page_parameter(what: str) -> dict[str, Any]:
+    """The deepObject `page` parameter of a list operation; `what` names the records."""
+    return deep_object(
+        "page",
+        Pagination,
+        f"Pagination options to navigate through the list of {what}.",
+        "page[page]=1&page[per_page]=5",
+    )
+
+
+def sort_parameter(fields: Iterable[str], what: str) -> dict[str, Any]:
+    """The v3 form-style `sort` parameter over `fields` (each also accepted with `-`)."""
+    values: list[str] = []
+    for name in fields:
+        values.extend((name, f"-{name}"))
+    return form_parameter(
+        "sort",
+        {"type": "array", "items": {"type": "string", "enum": values}},
+        f"Sort {what} being returned.",
+        "sort=-updated_at",
+    )
