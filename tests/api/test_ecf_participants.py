@@ -14,6 +14,7 @@ from sqlalchemy import event
 from cpd_api.core import clock
 from cpd_api.participants.models import InductionRecord, Participant, ParticipantProfileState
 from cpd_api.partnerships.models import Partnership
+from cpd_api.schools.models import School
 from tests import builders as b
 from tests.contract.reference import (
     assert_error_document,
@@ -438,9 +439,7 @@ def test_v1_cohort_filter_picks_latest_record_within_cohort_but_v3_filters_lates
         session,
         lp.id,
         cohort=2024,
-        school_=session.get(
-            __import__("cpd_api.schools.models", fromlist=["School"]).School, pa_2021.school_id
-        ),
+        school_=session.get(School, pa_2021.school_id),
     )
     session.add(
         InductionRecord(
