@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy import and_, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from cpd_api.core.paging import Page
@@ -38,8 +38,7 @@ def _involves_provider(provider_id: uuid.UUID):
         aliased(Partnership),
     )
     in_provider = (
-        exists()
-        .select_from(record)
+        select(record.id)
         .join(profile, profile.id == record.participant_profile_id)
         .join(partnership, partnership.id == record.partnership_id)
         .where(
@@ -47,16 +46,17 @@ def _involves_provider(provider_id: uuid.UUID):
             partnership.lead_provider_id == provider_id,
             or_(record.school_transfer.is_(true()), record.induction_status == "leaving"),
         )
+        .exists()
     )
     left_record, left_profile = aliased(InductionRecord), aliased(ParticipantProfile)
     has_left = (
-        exists()
-        .select_from(left_record)
+        select(left_record.id)
         .join(left_profile, left_profile.id == left_record.participant_profile_id)
         .where(
             left_profile.participant_id == Participant.id,
             left_record.induction_status == "leaving",
         )
+        .exists()
     )
     return and_(in_provider, has_left)
 

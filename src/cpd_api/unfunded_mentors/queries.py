@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from cpd_api.core.paging import Page
@@ -71,13 +71,13 @@ def _unfunded_mentor_people(provider_id: uuid.UUID):
     )
     own_record, own_partnership = aliased(InductionRecord), aliased(Partnership)
     visible_themselves = (
-        exists()
-        .select_from(own_record)
+        select(own_record.id)
         .join(own_partnership, own_partnership.id == own_record.partnership_id)
         .where(
             own_record.participant_profile_id == ParticipantProfile.id,
             _in_unchallenged_partnership_of(provider_id, own_partnership),
         )
+        .exists()
     )
     return select(ParticipantProfile.participant_id).where(
         ParticipantProfile.id.in_(assigned_mentors), ~visible_themselves
