@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -707,14 +707,19 @@ def _after_completed_retracted(session: Session, declaration: Declaration, is_np
     course = npq_course(declaration.course_identifier)
     if course is None or not course.has_outcomes:
         return
-    latest = session.scalar(
-        select(ParticipantOutcome.state)
+    latest = session.execute(
+        select(ParticipantOutcome.state, ParticipantOutcome.created_at)
         .where(ParticipantOutcome.declaration_id == declaration.id)
         .order_by(ParticipantOutcome.created_at.desc())
         .limit(1)
-    )
-    if latest == "voided":
+    ).first()
+    if latest is not None and latest.state == "voided":
         return
+    # Outcomes are ordered by creation; one made within the same second as the previous one
+    # must still sort after it, or "the latest outcome" (has_passed) would be ambiguous.
+    created_at = clock.now_seconds()
+    if latest is not None and latest.created_at >= created_at:
+        created_at = latest.created_at + timedelta(microseconds=1)
     session.add(
         ParticipantOutcome(
             participant_profile_id=declaration.participant_profile_id,
@@ -722,6 +727,7 @@ def _after_completed_retracted(session: Session, declaration: Declaration, is_np
             lead_provider_id=declaration.lead_provider_id,
             state="voided",
             completion_date=declaration.declaration_date.date(),
+            created_at=created_at,
         )
     )
 
