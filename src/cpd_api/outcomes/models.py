@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cpd_api.core.database import UUID, Base
+from cpd_api.core import clock
+from cpd_api.core.database import UUID, Base, UTCDateTime
 from cpd_api.core.model_mixins import IdMixin, TimestampsMixin
 
 OUTCOME_STATES = ("passed", "failed", "voided")
 
 
 class ParticipantOutcome(IdMixin, TimestampsMixin, Base):
+    """Ordered by `created_at`: "the latest outcome" decides a declaration's `has_passed`, so
+    rows keep microseconds (the API shows whole seconds) and two outcomes recorded within one
+    second still come out in the order they were made."""
+
     __tablename__ = "participant_outcomes"
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, default=clock.now, onupdate=clock.now
+    )
 
     participant_profile_id: Mapped[uuid.UUID] = mapped_column(
         UUID, ForeignKey("participant_profiles.id", ondelete="CASCADE"), nullable=False

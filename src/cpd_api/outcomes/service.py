@@ -109,16 +109,12 @@ def record_outcome(
     latest = latest_outcome(session, declaration.id)
     if latest is not None and latest.state == state and latest.completion_date == completion_date:
         return latest.id
-    # Microseconds keep outcomes recorded within one second in the order they were made.
-    now = clock.now()
     outcome = ParticipantOutcome(
         participant_profile_id=declaration.participant_profile_id,
         declaration_id=declaration.id,
         lead_provider_id=provider.id,
         state=state,
         completion_date=completion_date,
-        created_at=now,
-        updated_at=now,
     )
     session.add(outcome)
     declaration.updated_at = clock.now_seconds()
