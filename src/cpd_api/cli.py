@@ -337,7 +337,49 @@ def serve(
     )
 
 
-# --- demo ----------------------------------------------------------------------------------
+# --- seed and demo (sandbox) ---------------------------------------------------------------
+
+
+def _seed_sandbox(providers: int, participants: int, seed: int, force: bool):
+    from .seed.console import seed_with_progress, summary, token_table
+    from .seed.generator import SeedOptions
+    from .seed.writer import SeedRefused
+
+    try:
+        data = seed_with_progress(
+            database(),
+            SeedOptions(providers=providers, participants=participants, seed=seed),
+            actor=OPERATOR,
+            production=settings().is_production,
+            force=force,
+            console=error_console,
+        )
+    except SeedRefused as refused:
+        raise CommandError(str(refused)) from None
+    console.print(summary(data), highlight=False)
+    console.print(token_table(data))
+    return data
+
+
+@app.command("seed")
+@reports_errors
+def seed(
+    providers: Annotated[int, typer.Option(help="How many lead providers.", min=1)] = 6,
+    participants: Annotated[
+        int, typer.Option(help="About how many people each provider trains.", min=1)
+    ] = 300,
+    seed_value: Annotated[int, typer.Option("--seed", help="Same seed, same data.")] = 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace whatever the database holds.")
+    ] = False,
+) -> None:
+    """Fill an empty sandbox database with realistic data and print a token per provider."""
+    from .db import upgrade
+
+    if settings().is_production:
+        raise CommandError("seed refuses to run with CPD_API_ENVIRONMENT=production")
+    upgrade(database())
+    _seed_sandbox(providers, participants, seed_value, force)
 
 
 @app.command("demo")
@@ -349,13 +391,18 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Start the server afterwards.")
     ] = True,
 ) -> None:
-    """Migrate, seed a sandbox, print a working curl line, then serve."""
+    """Migrate, seed a sandbox when the database is empty, print a working curl line, serve."""
     from .db import upgrade
     from .demo import prepare_demo
+    from .seed.writer import is_empty
 
     if settings().is_production:
         raise CommandError("demo refuses to run with CPD_API_ENVIRONMENT=production")
     upgrade(database())
+    with database().session() as session:
+        empty = is_empty(session)
+    if empty:
+        _seed_sandbox(providers=6, participants=300, seed=1, force=False)
     with database().session() as session:
         result = prepare_demo(session, actor=OPERATOR)
     base = f"http://{host}:{port}"
