@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from cpd_api.core import clock
 from cpd_api.core.database import Database
 from cpd_api.declarations.models import Declaration
 from cpd_api.participants.models import InductionRecord, Participant, ParticipantProfile
@@ -46,6 +47,12 @@ def person(session: Session, person_id: uuid.UUID, name: str, trn: str | None) -
 
 
 def fixture_f(db: Database) -> FixtureF:
+    """Built as of 2024-08-01, so every record predates the scenarios' "now"."""
+    with clock.travel_to(b.at("2024-08-01T00:00:00Z")):
+        return _fixture_f(db)
+
+
+def _fixture_f(db: Database) -> FixtureF:
     lp_a = provider_with_token(db, "Alpha Institute", ecf=True, npq=False)
     lp_b = provider_with_token(db, "Beta Learning", ecf=True, npq=False)
     with db.session() as session:

@@ -10,6 +10,7 @@ import importlib
 from .core.intake import IntakeKind
 
 KIND_MODULES: dict[str, str] = {
+    "ecf-participants": "cpd_api.participants.ecf.intake:ECF_PARTICIPANTS",
     "eligibility": "cpd_api.declarations.intake:ELIGIBILITY",
 }
 

@@ -64,7 +64,9 @@ def _find(
     return _Target(resolution, record)
 
 
-def _new_version(session: Session, record: InductionRecord, **changes: Any) -> InductionRecord:
+def new_record_version(
+    session: Session, record: InductionRecord, **changes: Any
+) -> InductionRecord:
     """ecf.md 1.1 history rule: close the current record and open a changed copy from now;
     a record that has not started yet is simply edited."""
     now = clock.now_seconds()
@@ -118,7 +120,7 @@ def _set_training_status(
             created_at=clock.now_seconds(),
         )
     )
-    new_record = _new_version(session, record, training_status=state)
+    new_record = new_record_version(session, record, training_status=state)
     profile.training_status = state
     touch_participant(session, profile.participant_id)
     record_change(
@@ -323,7 +325,7 @@ def change_schedule(
     profile.cohort_year = cohort
     profile.schedule_id = new_schedule.id
     partnership_id = record.partnership_id if partnership.relationship else partnership.id
-    new_record = _new_version(
+    new_record = new_record_version(
         session,
         record,
         schedule_id=new_schedule.id,
