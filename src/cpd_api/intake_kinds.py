@@ -10,8 +10,13 @@ import importlib
 from .core.intake import IntakeKind
 
 KIND_MODULES: dict[str, str] = {
+    "schools": "cpd_api.schools.intake:SCHOOLS",
+    "delivery-partners": "cpd_api.delivery_partners.intake:DELIVERY_PARTNERS",
+    "partnerships": "cpd_api.partnerships.intake:PARTNERSHIPS",
+    "statements": "cpd_api.statements.intake:STATEMENTS",
     "ecf-participants": "cpd_api.participants.ecf.intake:ECF_PARTICIPANTS",
     "eligibility": "cpd_api.declarations.intake:ELIGIBILITY",
+    "npq-applications": "cpd_api.npq_applications.intake:NPQ_APPLICATIONS",
 }
 
 

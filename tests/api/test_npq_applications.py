@@ -123,8 +123,8 @@ def test_ecf_only_provider_is_forbidden_on_every_npq_endpoint(client, db, world)
 
 
 def test_cohort_filter_single_year_in_v1_v2_and_list_in_v3(client, db, world):
-    a2023 = _application(db, world.p.id, cohort=2023)
-    a2024 = _application(db, world.p.id, cohort=2024)
+    a2023 = _application(db, world.p.id, cohort=2023, when="2025-01-01T00:00:00Z")
+    a2024 = _application(db, world.p.id, cohort=2024, when="2025-01-02T00:00:00Z")
 
     def ids(version, query):
         response = client.get(f"/api/{version}/npq-applications?{query}", headers=world.h(world.p))

@@ -233,15 +233,17 @@ def change_schedule_errors(change: ScheduleChange) -> list[Error]:
     cohort_changes = target.cohort != change.current.cohort
     if change.billable_declarations and cohort_changes:
         errors.append(("cohort", COHORT_CANNOT_CHANGE))
+    cohort_error = ("cohort", COHORT_CANNOT_CHANGE)
     if (
-        change.capping_on
+        cohort_error not in errors
+        and change.capping_on
         and cohort_changes
         and change.current_capped is not None
         and change.target_capped is not None
         and change.current_capped
         and not change.target_capped
     ):
-        errors.append(("cohort", COHORT_CANNOT_CHANGE))
+        errors.append(cohort_error)
     return errors
 
 
