@@ -216,11 +216,11 @@ def _report(session: Session, partnership: Partnership, cohort: Cohort, partner_
     partnership.updated_at = now
     session.add(partnership)
     session.flush()
-    _adopt_school_cohort(session, partnership, now)
+    adopt_school_cohort(session, partnership, now)
     touch_participants_of_partnerships(session, [partnership.id])
 
 
-def _adopt_school_cohort(session: Session, partnership: Partnership, now) -> None:
+def adopt_school_cohort(session: Session, partnership: Partnership, now) -> None:
     """The school now runs provider-led training with this partnership for the cohort: its
     choice says so, and participants on the school's default programme (no partnership, or
     a challenged one) train under it."""
