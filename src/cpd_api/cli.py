@@ -442,7 +442,7 @@ def finance_close(statement_id: str) -> None:
 
     with database().session() as session:
         result = close_statement(session, statement_id, OPERATOR)
-    console.print(result.summary(), highlight=False)
+    console.print(result.summary(), highlight=False, soft_wrap=True)
 
 
 @finance_app.command("pay")
@@ -454,7 +454,7 @@ def finance_pay(statement_id: str) -> None:
 
     with database().session() as session:
         result = pay_statement(session, statement_id, OPERATOR)
-    console.print(result.summary(), highlight=False)
+    console.print(result.summary(), highlight=False, soft_wrap=True)
 
 
 @finance_app.command("statements")
@@ -512,7 +512,8 @@ def finance_statements(
             *(str(row["counts"][s]) for s in LINE_STATES),
             str(row["net"]),
         )
-    console.print(table)
+    # Wide on purpose: one line per statement reads better than wrapped cells.
+    Console(width=max(console.width, 200)).print(table)
 
 
 def main() -> None:

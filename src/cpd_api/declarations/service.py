@@ -717,7 +717,7 @@ def _after_completed_retracted(session: Session, declaration: Declaration, is_np
         return
     # Outcomes are ordered by creation; one made within the same second as the previous one
     # must still sort after it, or "the latest outcome" (has_passed) would be ambiguous.
-    created_at = clock.now_seconds()
+    created_at = clock.now()
     if latest is not None and latest.created_at >= created_at:
         created_at = latest.created_at + timedelta(microseconds=1)
     session.add(
