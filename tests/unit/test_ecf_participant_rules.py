@@ -73,7 +73,8 @@ def test_induction_record_order_open_first_then_latest_start_then_latest_made():
     open_new_later_made = (None, at("2024-10-01T00:00:00Z"), at("2024-02-01T00:00:00Z"), "d")
     ranked = sorted(
         [open_old, closed_new, open_new, open_new_later_made],
-        key=lambda r: rules.induction_record_order_key(*r, end_date_tiebreak=False),
+        key=lambda r: rules.induction_record_recency(*r, end_date_tiebreak=False),
+        reverse=True,
     )
     assert ranked == [open_new_later_made, open_new, open_old, closed_new]
 
@@ -83,8 +84,10 @@ def test_relevant_variant_breaks_start_ties_by_latest_end():
     start = at("2024-09-01T00:00:00Z")
     early_end = (at("2024-10-01T00:00:00Z"), start, created, "a")
     late_end = (at("2024-12-01T00:00:00Z"), start, created, "a")
-    key = lambda r: rules.induction_record_order_key(*r, end_date_tiebreak=True)  # noqa: E731
-    assert sorted([early_end, late_end], key=key) == [late_end, early_end]
+    key = lambda r: rules.induction_record_recency(*r, end_date_tiebreak=True)  # noqa: E731
+    assert max([early_end, late_end], key=key) == late_end
+    plain = lambda r: rules.induction_record_recency(*r, end_date_tiebreak=False)  # noqa: E731
+    assert plain(early_end) == plain(late_end)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -209,9 +209,9 @@ def _record_query(provider_id: uuid.UUID, *, visible_only: bool) -> Any:
     )
 
 
-def _record_key(row: Any, *, end_date_tiebreak: bool) -> tuple:
-    return rules.induction_record_order_key(
-        row.end_date, row.start_date, row.created_at, row.id, end_date_tiebreak=end_date_tiebreak
+def _recency(row: Any) -> tuple:
+    return rules.induction_record_recency(
+        row.end_date, row.start_date, row.created_at, row.id, end_date_tiebreak=False
     )
 
 
@@ -231,9 +231,7 @@ def _visible_records(
             query = query.where(Schedule.cohort_year.in_(cohorts))
         for row in session.execute(query):
             current = best.get(row.participant_profile_id)
-            if current is None or _record_key(row, end_date_tiebreak=False) < _record_key(
-                current, end_date_tiebreak=False
-            ):
+            if current is None or _recency(row) > _recency(current):
                 best[row.participant_profile_id] = row
     return best
 

@@ -107,7 +107,10 @@ def shown_withdrawal_reason(reason: str | None) -> str | None:
     return LEGACY_WITHDRAWAL_REASONS.get(reason or "", reason)
 
 
-def induction_record_order_key(
+_NO_END = datetime.min.replace(tzinfo=UTC)
+
+
+def induction_record_recency(
     end_date: datetime | None,
     start_date: datetime,
     created_at: datetime,
@@ -115,20 +118,16 @@ def induction_record_order_key(
     *,
     end_date_tiebreak: bool,
 ) -> tuple:
-    """Sort key putting the "latest" induction record first (ecf.md 1.4): open records, then
-    the latest start, (then the latest end for the relevant variant), then the latest made."""
-    end = -end_date.timestamp() if end_date is not None else 0.0
+    """A key whose maximum is the "latest" induction record (ecf.md 1.4): open records first,
+    then the latest start, (then the latest end, for the relevant variant), then the latest
+    made; the id settles exact ties the way the database orders them."""
     return (
-        0 if end_date is None else 1,
-        -start_date.timestamp(),
-        end if end_date_tiebreak else 0.0,
-        -created_at.timestamp(),
-        _descending_text(str(record_id)),
+        end_date is None,
+        start_date,
+        (end_date or _NO_END) if end_date_tiebreak else _NO_END,
+        created_at,
+        str(record_id),
     )
-
-
-def _descending_text(text: str) -> tuple[int, ...]:
-    return tuple(-ord(c) for c in text)
 
 
 # ---------------------------------------------------------------------------------------------
