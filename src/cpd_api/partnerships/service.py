@@ -151,7 +151,7 @@ def confirm_partnership(
     assert cohort is not None and school is not None and partner is not None
     partnership = _record_to_confirm(session, owner.id, school.id, cohort.start_year, partner.id)
     created = partnership.id is None
-    _report(session, partnership, cohort, partner.id)
+    _report(session, partnership, cohort, partner.id, activating=True)
     record_change(
         session,
         actor,
@@ -203,8 +203,16 @@ def _record_to_confirm(
     )
 
 
-def _report(session: Session, partnership: Partnership, cohort: Cohort, partner_id: uuid.UUID):
-    """Effects shared by confirming and re-reporting with another delivery partner."""
+def _report(
+    session: Session,
+    partnership: Partnership,
+    cohort: Cohort,
+    partner_id: uuid.UUID,
+    *,
+    activating: bool,
+) -> None:
+    """Effects shared by confirming and re-reporting with another delivery partner;
+    `activating` says the school gains a confirmed partnership (its `in_partnership`)."""
     now = clock.now_seconds()
     partnership.delivery_partner_id = partner_id
     partnership.challenge_reason = None
@@ -216,11 +224,13 @@ def _report(session: Session, partnership: Partnership, cohort: Cohort, partner_
     partnership.updated_at = now
     session.add(partnership)
     session.flush()
-    adopt_school_cohort(session, partnership, now)
+    adopt_school_cohort(session, partnership, now, activating=activating)
     touch_participants_of_partnerships(session, [partnership.id])
 
 
-def adopt_school_cohort(session: Session, partnership: Partnership, now) -> None:
+def adopt_school_cohort(
+    session: Session, partnership: Partnership, now, *, activating: bool = True
+) -> None:
     """The school now runs provider-led training with this partnership for the cohort: its
     choice says so, and participants on the school's default programme (no partnership, or
     a challenged one) train under it."""
@@ -230,7 +240,9 @@ def adopt_school_cohort(session: Session, partnership: Partnership, now) -> None
             SchoolCohort.cohort_year == partnership.cohort_year,
         )
     )
+    school_changed = activating
     if school_cohort is None:
+        school_changed = True
         school_cohort = SchoolCohort(
             school_id=partnership.school_id,
             cohort_year=partnership.cohort_year,
@@ -240,6 +252,7 @@ def adopt_school_cohort(session: Session, partnership: Partnership, now) -> None
     elif not school_rules.is_provider_led(school_cohort.induction_programme_choice):
         school_cohort.induction_programme_choice = "full_induction_programme"
         school_cohort.updated_at = now
+        school_changed = True
     challenged_mains = select(Partnership.id).where(
         Partnership.school_id == partnership.school_id,
         Partnership.cohort_year == partnership.cohort_year,
@@ -262,7 +275,8 @@ def adopt_school_cohort(session: Session, partnership: Partnership, now) -> None
         .values(partnership_id=partnership.id, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    touch_school(session, partnership.school_id, now)
+    if school_changed:
+        touch_school(session, partnership.school_id, now)
 
 
 def change_delivery_partner(
@@ -319,7 +333,7 @@ def change_delivery_partner(
     previous = partnership.delivery_partner_id
     cohort = session.get(Cohort, partnership.cohort_year)
     assert cohort is not None
-    _report(session, partnership, cohort, partner.id)
+    _report(session, partnership, cohort, partner.id, activating=False)
     record_change(
         session,
         actor,
