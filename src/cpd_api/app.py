@@ -26,6 +26,7 @@ from .core.middleware import (
 from .core.observability import Metrics, ObservabilityMiddleware, configure_logging
 from .core.openapi import VERSIONS, PublishedSpecs
 from .core.rate_limit import RollingRateLimiter
+from .docs.site import router as documentation_router
 from .providers.authentication import ApiGate
 
 logger = logging.getLogger("cpd_api.app")
@@ -106,6 +107,7 @@ def create_app(
 
     _install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(documentation_router)
     for version, router in version_routers().items():
         app.include_router(router, prefix=f"/api/{version}")
 

@@ -15,6 +15,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
+from .openapi_polish import polish
+
 VERSIONS = ("v1", "v2", "v3")
 REF = "#/components/schemas/{model}"
 SERVERS = [
@@ -147,7 +149,8 @@ def build_document(app_routes: Iterable[Any], version: str, app_version: str) ->
             operation.setdefault("security", [{"bearerAuth": []}])
             if _is_framework_422(operation):
                 operation["responses"].pop("422")
-    return _downgrade_to_30(document)
+    # Summaries, descriptions and examples for every operation (see openapi_polish).
+    return polish(_downgrade_to_30(document))
 
 
 def _is_framework_422(operation: dict[str, Any]) -> bool:
