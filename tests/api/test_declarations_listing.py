@@ -38,8 +38,8 @@ def _ids(data):
     return [item["id"] for item in data]
 
 
-def _started(client, f, participant_id, provider=None, when="2024-10-01T10:00:00Z"):
-    response = post(client, provider or f.lp_a, body(participant_id, "started", when), NOW)
+def _started(client, f, participant_id, provider=None, when="2024-10-01T10:00:00Z", now=NOW):
+    response = post(client, provider or f.lp_a, body(participant_id, "started", when), now)
     assert response.status_code == 200, response.text
     return response.json()["data"]["id"]
 
@@ -74,9 +74,9 @@ def test_own_declarations_in_every_state_and_others_only_when_counting(client, d
         client,
         f.lp_a,
         body(E1_ID, "retained-1", "2025-02-10T10:00:00Z", evidence_held="other"),
-        NOW,
+        "2025-02-15T12:00:30Z",
     ).json()["data"]["id"]
-    void(client, f.lp_a, retained, NOW)
+    void(client, f.lp_a, retained, "2025-02-15T12:00:30Z")
     assert _ids(_list(client, f.lp_a)) == [started, retained]
     assert _list(client, f.lp_b) == []
     _move_to_b(db, f)
@@ -121,7 +121,7 @@ def test_v3_filters(client, db):
     f = fixture_f(db)
     first = _started(client, f, E1_ID)
     e2 = ect_on(db, f.pa1_id)
-    second = _started(client, f, e2.participant_id)
+    second = _started(client, f, e2.participant_id, now="2025-02-15T12:00:30Z")
     assert _ids(
         _list(client, f.lp_a, query=f"?filter[participant_id]={E1_ID},{e2.participant_id}")
     ) == [
@@ -141,6 +141,9 @@ def test_v3_filters(client, db):
     assert _ids(_list(client, f.lp_a, query="?filter[updated_since]=2025-02-15T12:00:00Z")) == [
         first,
         second,
+    ]
+    assert _ids(_list(client, f.lp_a, query="?filter[updated_since]=2025-02-15T12:00:30Z")) == [
+        second
     ]
     assert _list(client, f.lp_a, query="?filter[updated_since]=2025-02-15T12:01:00Z") == []
     assert _ids(_list(client, f.lp_a, query="?page[per_page]=1&page[page]=2")) == [second]
