@@ -506,3 +506,64 @@ def test_change_funded_place_moves_the_participant_and_enrolment_timestamps(clie
         headers=world.h(world.p),
     ).text
     assert str(app.id) in csv_text
+
+
+def test_accepting_a_validated_trn_merges_the_person_into_the_earlier_record(client, db, world):
+    with arranged(db, "2025-01-01T00:00:00Z") as session:
+        primary = builders.participant(session, trn="7777777")
+        duplicate = builders.participant(session, trn=None)
+        application = builders.npq_application(
+            session,
+            world.p.id,
+            person=duplicate,
+            course="npq-headship",
+            trn_validated=True,
+        )
+        application.trn = "7777777"
+    response = _accept(client, world, world.p, application.id, {"funded_place": True})
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["attributes"]["participant_id"] == str(primary.id)
+
+    shown = client.get(f"/api/v3/participants/npq/{primary.id}", headers=world.h(world.p))
+    attributes = shown.json()["data"]["attributes"]
+    assert attributes["npq_enrolments"][0]["npq_application_id"] == str(application.id)
+    assert attributes["participant_id_changes"] == [
+        {
+            "from_participant_id": str(duplicate.id),
+            "to_participant_id": str(primary.id),
+            "changed_at": "2025-02-10T12:00:00Z",
+        }
+    ]
+    assert (
+        client.get(f"/api/v3/participants/npq/{duplicate.id}", headers=world.h(world.p)).status_code
+        == 404
+    )
+    # The retired id still reaches the enrolment in actions.
+    with arranged(db) as session:
+        npq_declaration(session, session.get(ParticipantProfile, application.id))
+    response = client.put(
+        f"/api/v3/participants/npq/{duplicate.id}/defer",
+        json={"data": {"attributes": {"reason": "other", "course_identifier": "npq-headship"}}},
+        headers=world.h(world.p),
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["id"] == str(primary.id)
+
+
+def test_unvalidated_trn_does_not_merge(client, db, world):
+    with arranged(db) as session:
+        builders.participant(session, trn="7777777")
+        duplicate = builders.participant(session, trn=None)
+        application = builders.npq_application(
+            session,
+            world.p.id,
+            person=duplicate,
+            course="npq-headship",
+            trn_validated=False,
+        )
+        application.trn = "7777777"
+    response = _accept(client, world, world.p, application.id, {"funded_place": True})
+    assert response.status_code == 200
+    assert response.json()["data"]["attributes"]["participant_id"] == str(duplicate.id)
+    with arranged(db) as session:
+        assert session.get(Participant, duplicate.id).trn is None

@@ -19,7 +19,12 @@ from cpd_api.core.database import lock_for_write
 from cpd_api.core.errors import Forbidden, NotFound, UnprocessableEntity
 from cpd_api.declarations.models import Declaration
 from cpd_api.participants.identity import as_uuid
-from cpd_api.participants.models import Participant, ParticipantProfile, ParticipantProfileState
+from cpd_api.participants.models import (
+    Participant,
+    ParticipantIdChange,
+    ParticipantProfile,
+    ParticipantProfileState,
+)
 from cpd_api.participants.npq.funding import capping_context
 from cpd_api.participants.npq.rules import BILLABLE_STATES, same_course_identifiers
 from cpd_api.participants.npq.service import find_schedule, touch_course_applications
@@ -183,6 +188,7 @@ def accept(
     rejected = _reject_siblings(session, application)
     touch_course_applications(session, person.id, application.course_identifier)
     touch_participants(session, [person.id])
+    survivor = _merge_into_trn_twin(session, application, person)
     record_change(
         session,
         _actor(provider),
@@ -193,10 +199,67 @@ def accept(
             "schedule": schedule.identifier,
             "funded_place": application.funded_place,
             "auto_rejected": [str(i) for i in rejected],
+            "participant_id_change": (
+                [str(person.id), str(survivor.id)] if survivor is not None else None
+            ),
         },
     )
     session.commit()
     return application.id
+
+
+def _merge_into_trn_twin(
+    session: Session, application: NpqApplication, person: Participant
+) -> Participant | None:
+    """npq.md 1.6 de-duplication: when the accepted application's TRN is validated and an
+    earlier person record holds the same TRN, the NPQ records (applications, enrolments and
+    their declarations) move to that record and the retired id is kept as a participant id
+    change, so providers can follow it."""
+    if not (application.trn_validated and application.trn):
+        return None
+    survivor = session.scalar(
+        select(Participant)
+        .where(Participant.trn == application.trn, Participant.id != person.id)
+        .order_by(Participant.created_at, Participant.id)
+        .limit(1)
+    )
+    if survivor is None:
+        return None
+    now = clock.now_seconds()
+    enrolments = list(
+        session.scalars(
+            select(ParticipantProfile.id).where(
+                ParticipantProfile.participant_id == person.id,
+                ParticipantProfile.profile_type == "npq",
+            )
+        )
+    )
+    moves = (
+        update(NpqApplication)
+        .where(NpqApplication.participant_id == person.id)
+        .values(participant_id=survivor.id, updated_at=now),
+        update(ParticipantProfile)
+        .where(ParticipantProfile.id.in_(enrolments))
+        .values(participant_id=survivor.id, updated_at=now),
+        update(Declaration)
+        .where(Declaration.participant_profile_id.in_(enrolments))
+        .values(participant_id=survivor.id, updated_at=now),
+        update(ParticipantIdChange)
+        .where(ParticipantIdChange.participant_id == person.id)
+        .values(participant_id=survivor.id, to_participant_id=survivor.id),
+    )
+    for statement in moves:
+        session.execute(statement.execution_options(synchronize_session="fetch"))
+    session.add(
+        ParticipantIdChange(
+            participant_id=survivor.id,
+            from_participant_id=person.id,
+            to_participant_id=survivor.id,
+            created_at=now,
+        )
+    )
+    touch_participants(session, [person.id, survivor.id])
+    return survivor
 
 
 def _reject_siblings(session: Session, application: NpqApplication) -> list[uuid.UUID]:

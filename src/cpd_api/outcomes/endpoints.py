@@ -16,7 +16,7 @@ from cpd_api.core.filters import Filters
 from cpd_api.core.jsonapi import JsonApiResponse
 from cpd_api.core.openapi import deep_object, json_response, page_parameter, schema_ref
 from cpd_api.core.paging import Page
-from cpd_api.participants.identity import resolve_participant
+from cpd_api.participants.npq.service import resolve_person
 from cpd_api.providers.authentication import CallingProvider
 from cpd_api.providers.dependencies import npq_provider
 
@@ -60,7 +60,7 @@ def _participant_list_handler(version: str) -> Callable[..., JsonApiResponse]:
         session: Session = Depends(db_session),
         provider: CallingProvider = Depends(npq_provider),
     ) -> JsonApiResponse:
-        person = resolve_participant(session, participant_id)
+        person = resolve_person(session, participant_id)
         rows = (
             [] if person is None else queries.participant_outcomes(session, provider.id, person.id)
         )

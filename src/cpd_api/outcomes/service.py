@@ -18,8 +18,8 @@ from cpd_api.core.audit import Actor, record_change
 from cpd_api.core.database import lock_for_write
 from cpd_api.core.errors import InvalidAction, UnprocessableEntity
 from cpd_api.declarations.models import Declaration
-from cpd_api.participants.identity import resolve_participant
 from cpd_api.participants.models import ParticipantProfile
+from cpd_api.participants.npq.service import resolve_person
 from cpd_api.providers.authentication import CallingProvider
 
 from . import rules
@@ -84,7 +84,7 @@ def record_outcome(
     completion_date, date_errors = rules.parse_completion_date(attributes.get("completion_date"))
     course = attributes.get("course_identifier")
     state = attributes.get("state")
-    person = resolve_participant(session, participant_id)
+    person = resolve_person(session, participant_id)
     declaration = None
     if person is not None:
         lock_for_write(session, f"npq-participant:{person.id}")

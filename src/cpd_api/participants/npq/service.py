@@ -22,8 +22,8 @@ from cpd_api.npq_applications.models import NpqApplication
 from cpd_api.providers.authentication import CallingProvider
 from cpd_api.schedules.models import Milestone, Schedule
 
-from ..identity import resolve_participant
-from ..models import Participant, ParticipantProfile, ParticipantProfileState
+from ..identity import as_uuid
+from ..models import Participant, ParticipantIdChange, ParticipantProfile, ParticipantProfileState
 from ..timestamps import touch_participants
 from . import rules
 from .funding import capping_context, has_any_contract
@@ -38,6 +38,21 @@ class Target:
 
 def _actor(provider: CallingProvider) -> Actor:
     return Actor.provider(provider.id, provider.name)
+
+
+def resolve_person(session: Session, participant_id: object) -> Participant | None:
+    """The person a participant id in a request means. A retired id (merged by TRN
+    de-duplication) means its survivor even though the retired record itself remains."""
+    wanted = as_uuid(participant_id)
+    if wanted is None:
+        return None
+    survivor_id = session.scalar(
+        select(ParticipantIdChange.participant_id)
+        .where(ParticipantIdChange.from_participant_id == wanted)
+        .order_by(ParticipantIdChange.created_at.desc())
+        .limit(1)
+    )
+    return session.get(Participant, survivor_id or wanted)
 
 
 def _holds_kind(session: Session, person_id: uuid.UUID, kind: str | None) -> bool:
@@ -80,7 +95,7 @@ def resolve_target(
     """npq.md 3.4: the enrolment an action is about, or the errors saying why there is none.
 
     Locks the person first so that two actions on the same person run one after the other."""
-    person = resolve_participant(session, participant_id)
+    person = resolve_person(session, participant_id)
     if person is not None:
         lock_for_write(session, f"npq-participant:{person.id}")
     course = course_identifier if isinstance(course_identifier, str) else None
