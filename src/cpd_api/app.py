@@ -27,6 +27,8 @@ from .core.observability import Metrics, ObservabilityMiddleware, configure_logg
 from .core.openapi import VERSIONS, PublishedSpecs
 from .core.rate_limit import RollingRateLimiter
 from .docs.site import router as documentation_router
+from .operator.endpoints import router as operator_router
+from .operator.gate import OperatorGate
 from .providers.authentication import ApiGate
 
 logger = logging.getLogger("cpd_api.app")
@@ -108,6 +110,7 @@ def create_app(
     _install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(documentation_router)
+    app.include_router(operator_router)
     for version, router in version_routers().items():
         app.include_router(router, prefix=f"/api/{version}")
 
@@ -125,6 +128,7 @@ def create_app(
     app.add_middleware(
         ApiGate, database=database, limiter=limiter, anonymous_limiter=anonymous_limiter
     )
+    app.add_middleware(OperatorGate, token=settings.operator_token)
     app.add_middleware(SandboxClockMiddleware, enabled=settings.is_sandbox)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
