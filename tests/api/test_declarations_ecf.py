@@ -869,3 +869,83 @@ def test_production_ignores_the_server_date_header(database_url, db):
     assert response.status_code == 422
     date_errors = [e["detail"] for e in errors(response) if e["title"] == "declaration_date"]
     assert date_errors and date_errors[0].startswith(FUTURE)
+
+
+def _action(client, provider, action, attributes, now):
+    return client.put(
+        f"/api/v3/participants/ecf/{E1_ID}/{action}",
+        json={"data": {"type": f"participant-{action}", "attributes": attributes}},
+        headers={**provider.headers, "X-With-Server-Date": now},
+    )
+
+
+def test_s7_through_the_participant_actions(client, db):
+    """S7 end to end: withdraw and resume through the API govern later declarations."""
+    f = fixture_f(db)
+    started_e1(client, f)
+    withdrawn = _action(
+        client,
+        f.lp_a,
+        "withdraw",
+        {"reason": "left-teaching-profession", "course_identifier": "ecf-induction"},
+        "2025-02-15T12:00:00Z",
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    refused = post(
+        client,
+        f.lp_a,
+        body(E1_ID, "retained-1", "2025-02-20T10:00:00Z", evidence_held="other"),
+        "2025-03-01T09:00:00Z",
+    )
+    assert errors(refused) == [
+        {
+            "title": "participant_id",
+            "detail": "This participant withdrew from this course on 2025-02-15T12:00:00Z. "
+            "Enter a '#/declaration_date' that's on or before the withdrawal date.",
+        }
+    ]
+    backdated = post(
+        client,
+        f.lp_a,
+        body(E1_ID, "retained-1", "2025-02-10T10:00:00Z", evidence_held="other"),
+        "2025-03-01T09:00:00Z",
+    )
+    assert backdated.status_code == 200, backdated.text
+    resumed = _action(
+        client, f.lp_a, "resume", {"course_identifier": "ecf-induction"}, "2025-03-02T09:00:00Z"
+    )
+    assert resumed.status_code == 200, resumed.text
+    later = post(
+        client,
+        f.lp_a,
+        body(E1_ID, "retained-2", "2025-04-02T10:00:00Z", evidence_held="other"),
+        "2025-04-03T09:00:00Z",
+    )
+    assert later.status_code == 200, later.text
+
+
+def test_s9_change_schedule_with_existing_declarations(client, db):
+    f = fixture_f(db)
+    started = started_e1(client, f, now="2025-01-20T09:00:00Z")
+    move = {
+        "schedule_identifier": "ecf-standard-january",
+        "course_identifier": "ecf-induction",
+        "cohort": "2024",
+    }
+    refused = _action(client, f.lp_a, "change-schedule", move, "2025-01-20T09:00:00Z")
+    assert refused.status_code == 422
+    assert errors(refused) == [
+        {
+            "title": "schedule_identifier",
+            "detail": "Changing schedule would invalidate existing declarations. "
+            "Please void them first.",
+        }
+    ]
+    assert void(client, f.lp_a, started["id"], "2025-01-20T09:00:00Z").status_code == 200
+    moved = _action(client, f.lp_a, "change-schedule", move, "2025-01-20T09:00:00Z")
+    assert moved.status_code == 200, moved.text
+    declared = post(
+        client, f.lp_a, body(E1_ID, "started", "2025-01-10T10:00:00Z"), "2025-01-20T09:00:00Z"
+    )
+    assert declared.status_code == 200, declared.text
+    assert declared.json()["data"]["attributes"]["state"] == "eligible"

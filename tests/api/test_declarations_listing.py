@@ -227,3 +227,17 @@ def test_unauthenticated_is_401(client, db):
     response = client.get("/api/v3/participant-declarations")
     assert response.status_code == 401
     assert response.json() == {"error": "HTTP Token: Access denied"}
+
+
+def test_cohort_filter_reads_the_declarations_own_cohort(client, db):
+    """A participant moved to another cohort keeps their declarations in the old one."""
+    from cpd_api.participants.models import ParticipantProfile
+
+    f = fixture_f(db)
+    declared = _started(client, f, E1_ID)
+    with db.session() as session:
+        profile = session.get(ParticipantProfile, f.e1_profile_id)
+        profile.schedule_id = builders.schedule(session, "ecf-extended-september", 2025).id
+        profile.cohort_year = 2025
+    assert _ids(_list(client, f.lp_a, query="?filter[cohort]=2024")) == [declared]
+    assert _list(client, f.lp_a, query="?filter[cohort]=2025") == []
