@@ -113,7 +113,7 @@ def _locked_statement(session: Session, statement_id: str) -> Statement:
     except ValueError:
         raise StatementError(f"no statement with id {statement_id!r}") from None
     lock_for_write(session, f"statement:{key}")
-    statement = session.get(Statement, key, with_for_update=True)
+    statement = session.get(Statement, key, with_for_update={"key_share": True})
     if statement is None:
         raise StatementError(f"no statement with id {statement_id!r}")
     return statement
