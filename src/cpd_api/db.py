@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from .core.database import Database
+from .participants import visibility
 from .schedules.service import ReferenceDataSummary, load_reference_data
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -41,5 +42,7 @@ def head_revision(database_url: str) -> str | None:
 def upgrade(database: Database) -> ReferenceDataSummary:
     """Bring the schema to the latest revision and (re)load reference data; idempotent."""
     upgrade_schema(database)
+    with database.engine.begin() as connection:
+        visibility.install(connection)
     with database.session() as session:
         return load_reference_data(session)

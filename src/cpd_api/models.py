@@ -13,6 +13,7 @@ from cpd_api.participants.models import (
     ParticipantIdChange,
     ParticipantProfile,
     ParticipantProfileState,
+    VisibleEnrolment,
 )
 from cpd_api.partnerships.models import Partnership
 from cpd_api.providers.models import ApiToken, LeadProvider
@@ -46,4 +47,5 @@ __all__ = [
     "SchoolCohort",
     "Statement",
     "StatementLineItem",
+    "VisibleEnrolment",
 ]

@@ -6,13 +6,16 @@ differences (connection options, locking) are decided here so that services stay
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, MetaData, Uuid, create_engine, event, text
+from sqlalchemy import DateTime, MetaData, Uuid, any_, bindparam, create_engine, event, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -50,6 +53,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect):  # type: ignore[override]
         if value is None:
             return None
+        if value.tzinfo is UTC:  # PostgreSQL sessions run in UTC (see create_database_engine)
+            return value
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
@@ -98,6 +103,10 @@ def create_database_engine(url: str, *, pool_size: int = 10, echo: bool = False)
         max_overflow=pool_size,
         pool_pre_ping=False,
         pool_recycle=1800,
+        # A session time zone of exactly "UTC" makes psycopg return timestamps with
+        # `datetime.timezone.utc`, which needs no conversion; a server default such as
+        # "Etc/UTC" gives zoneinfo objects whose conversion cost ~9 us per value read.
+        connect_args={"options": "-c timezone=UTC"},
     )
 
 
@@ -147,3 +156,16 @@ def lock_for_write(session: Session, key: str) -> None:
 
 def utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def among(
+    session: Session, column: ColumnElement[Any], values: Sequence[Any]
+) -> ColumnElement[bool]:
+    """`column IN values`, as one array parameter on PostgreSQL.
+
+    A page of 3000 ids as an IN list is 3000 bind parameters to render, convert and plan on
+    every request; `= ANY(:array)` is one, and plans as an index scan or a hash lookup alike.
+    SQLite has no arrays, so it keeps the IN list."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(list(values))

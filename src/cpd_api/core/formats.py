@@ -10,9 +10,11 @@ def timestamp(value: datetime | None) -> str | None:
     """RFC 3339 in UTC with whole seconds and a `Z` suffix: `2021-05-31T02:22:32Z`."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value.tzinfo is not UTC:
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    # isoformat is about three times faster than strftime, and a 3000-record page formats
+    # several timestamps per record.
+    return value.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def timestamp_millis(value: datetime | None) -> str | None:

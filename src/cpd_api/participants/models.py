@@ -174,3 +174,39 @@ class ParticipantIdChange(IdMixin, Base):
         Index("ix_participant_id_changes_participant_id", "participant_id"),
         Index("ix_participant_id_changes_from", "from_participant_id"),
     )
+
+
+class VisibleEnrolment(Base):
+    """Derived: for each provider, the visible induction record (ecf.md 1.4) of every ECF
+    training record it may list, with the person's `created_at` copied for ordering.
+
+    Listing a provider's participants then starts from one index range in page order instead
+    of computing visibility through induction records and partnerships for every person, which
+    is what keeps a late page as cheap as the first. The rows are written only by database
+    triggers on induction records, partnerships, profiles and participants
+    (`cpd_api.participants.visibility`), so every write path, ORM or SQL, keeps them exact."""
+
+    __tablename__ = "visible_enrolments"
+
+    lead_provider_id: Mapped[uuid.UUID] = mapped_column(
+        UUID, ForeignKey("lead_providers.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_profile_id: Mapped[uuid.UUID] = mapped_column(
+        UUID, ForeignKey("participant_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        UUID, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
+    )
+    induction_record_id: Mapped[uuid.UUID] = mapped_column(UUID, nullable=False)
+    participant_created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        Index(
+            "ix_visible_enrolments_page",
+            "lead_provider_id",
+            "participant_created_at",
+            "participant_id",
+        ),
+        Index("ix_visible_enrolments_person", "lead_provider_id", "participant_id"),
+        Index("ix_visible_enrolments_profile", "participant_profile_id"),
+    )

@@ -17,6 +17,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from cpd_api.core.database import among
 from cpd_api.core.paging import Page
 from cpd_api.core.sorting import order_by
 from cpd_api.partnerships.models import Partnership
@@ -29,6 +30,7 @@ from ..models import (
     ParticipantIdChange,
     ParticipantProfile,
     ParticipantProfileState,
+    VisibleEnrolment,
 )
 from . import rules
 
@@ -224,8 +226,21 @@ def _visible_records(
     """The visible induction record of each profile (latest first by ecf.md 1.4)."""
     best: dict[uuid.UUID, Any] = {}
     for chunk in _chunks(profile_ids):
+        if cohorts is None:  # the maintained visible record: exactly one row per profile
+            query = _record_query(provider_id, visible_only=True).join(
+                VisibleEnrolment,
+                and_(
+                    VisibleEnrolment.induction_record_id == InductionRecord.id,
+                    VisibleEnrolment.lead_provider_id == provider_id,
+                ),
+            )
+            chosen = among(session, VisibleEnrolment.participant_profile_id, chunk)
+            best.update(
+                (row.participant_profile_id, row) for row in session.execute(query.where(chosen))
+            )
+            continue
         query = _record_query(provider_id, visible_only=True).where(
-            InductionRecord.participant_profile_id.in_(chunk)
+            among(session, InductionRecord.participant_profile_id, chunk)
         )
         if cohorts is not None:
             query = query.where(Schedule.cohort_year.in_(cohorts))
@@ -245,7 +260,9 @@ def _profiles(
         found.extend(
             session.execute(
                 select(*_PROFILE_COLUMNS)
-                .where(column.in_(chunk), ParticipantProfile.profile_type.in_(ECF_TYPES))
+                .where(
+                    among(session, column, chunk), ParticipantProfile.profile_type.in_(ECF_TYPES)
+                )
                 .order_by(ParticipantProfile.created_at, ParticipantProfile.id)
             )
         )
@@ -265,7 +282,7 @@ def _complete(
     for chunk in _chunks(mentor_profiles):
         rows = session.execute(
             select(ParticipantProfile.id, ParticipantProfile.participant_id).where(
-                ParticipantProfile.id.in_(chunk)
+                among(session, ParticipantProfile.id, chunk)
             )
         )
         owners.update((row.id, row.participant_id) for row in rows)
@@ -287,7 +304,7 @@ def _complete(
                 ParticipantProfileState.created_at,
             )
             .where(
-                ParticipantProfileState.participant_profile_id.in_(chunk),
+                among(session, ParticipantProfileState.participant_profile_id, chunk),
                 ParticipantProfileState.lead_provider_id == provider_id,
                 ParticipantProfileState.state.in_(("withdrawn", "deferred")),
             )
@@ -313,7 +330,7 @@ def _id_changes(session: Session, participant_ids: Sequence[uuid.UUID]) -> dict[
                 ParticipantIdChange.to_participant_id,
                 ParticipantIdChange.created_at,
             )
-            .where(ParticipantIdChange.participant_id.in_(chunk))
+            .where(among(session, ParticipantIdChange.participant_id, chunk))
             .order_by(ParticipantIdChange.created_at, ParticipantIdChange.id)
         )
         for row in rows:
@@ -353,27 +370,71 @@ class V3Filters:
     sort: Sequence[tuple[str, bool]] = ()
 
 
+def _visible_enrolments(provider_id: uuid.UUID, filters: V3Filters) -> Any:
+    """The provider's visible enrolments, narrowed by the cohort and training-status filters,
+    which apply to each profile's visible (latest) record (ecf.md 2.4)."""
+    query = select(VisibleEnrolment.participant_id).where(
+        VisibleEnrolment.lead_provider_id == provider_id
+    )
+    if filters.cohorts is not None or filters.training_status is not None:
+        query = query.join(
+            InductionRecord, InductionRecord.id == VisibleEnrolment.induction_record_id
+        )
+    if filters.cohorts is not None:
+        query = query.join(Schedule, Schedule.id == InductionRecord.schedule_id).where(
+            Schedule.cohort_year.in_(filters.cohorts)
+        )
+    if filters.training_status is not None:
+        query = query.where(InductionRecord.training_status == filters.training_status)
+    return query
+
+
 def _v3_visible(provider_id: uuid.UUID, filters: V3Filters) -> ColumnElement:
-    profile = aliased(ParticipantProfile)
-    latest_only = filters.cohorts is not None or filters.training_status is not None
     return exists(
-        select(profile.id).where(
-            profile.participant_id == Participant.id,
-            profile.profile_type.in_(ECF_TYPES),
-            _visible_profile_exists(
-                profile,
-                provider_id,
-                cohorts=filters.cohorts,
-                training_status=filters.training_status,
-                latest_only=latest_only,
-            ),
+        _visible_enrolments(provider_id, filters).where(
+            VisibleEnrolment.participant_id == Participant.id
         )
     )
+
+
+def _v3_page_in_created_order(
+    session: Session, provider_id: uuid.UUID, filters: V3Filters, page: Page
+) -> list[Person]:
+    """The default order walks the (provider, created_at, id) index of the visible
+    enrolments, so page 300 reads 30,000 index entries rather than deciding visibility for
+    every person created before them; the page's people are then read by primary key (one
+    array parameter), which no planner turns into a scan of every participant."""
+    ids = session.scalars(
+        _visible_enrolments(provider_id, filters)
+        .add_columns(VisibleEnrolment.participant_created_at)
+        .distinct()
+        .order_by(VisibleEnrolment.participant_created_at, VisibleEnrolment.participant_id)
+        .limit(page.limit)
+        .offset(page.offset)
+    ).all()
+    if not ids:
+        return []
+    found = {
+        row.id: _person(row)
+        for row in session.execute(
+            select(*_person_columns()).where(among(session, Participant.id, ids))
+        )
+    }
+    return [found[pid] for pid in ids if pid in found]
 
 
 def list_v3(
     session: Session, provider_id: uuid.UUID, filters: V3Filters, page: Page | None
 ) -> list[ParticipantView]:
+    default_order = not filters.sort or list(filters.sort) == [("created_at", False)]
+    if (
+        page is not None
+        and default_order
+        and filters.updated_since is None
+        and filters.from_participant_ids is None
+    ):
+        people = _v3_page_in_created_order(session, provider_id, filters, page)
+        return _views(session, provider_id, people)
     query = select(*_person_columns()).where(_v3_visible(provider_id, filters))
     if filters.updated_since is not None:
         query = query.where(Participant.updated_at >= filters.updated_since)
@@ -437,17 +498,31 @@ def _rows(
 def _v1_selection(
     provider_id: uuid.UUID, cohorts: list[int] | None, updated_since: datetime | None
 ) -> Any:
-    query = (
-        select(*_person_columns(), ParticipantProfile.id.label("profile_id"))
-        .join(ParticipantProfile, ParticipantProfile.participant_id == Participant.id)
-        .where(
+    query = select(*_person_columns(), ParticipantProfile.id.label("profile_id")).join(
+        ParticipantProfile, ParticipantProfile.participant_id == Participant.id
+    )
+    if cohorts is None:  # every visible profile: the maintained visible enrolments
+        query = query.join(
+            VisibleEnrolment,
+            and_(
+                VisibleEnrolment.participant_profile_id == ParticipantProfile.id,
+                VisibleEnrolment.lead_provider_id == provider_id,
+            ),
+        ).where(ParticipantProfile.profile_type.in_(ECF_TYPES))
+    else:
+        query = query.where(
             ParticipantProfile.profile_type.in_(ECF_TYPES),
             _visible_profile_exists(ParticipantProfile, provider_id, cohorts=cohorts),
         )
-    )
     if updated_since is not None:
         return query.where(Participant.updated_at >= updated_since).order_by(
             Participant.updated_at, Participant.id, ParticipantProfile.created_at
+        )
+    if cohorts is None:  # the same order, read from the (provider, created_at, id) index
+        return query.order_by(
+            VisibleEnrolment.participant_created_at,
+            VisibleEnrolment.participant_id,
+            ParticipantProfile.created_at,
         )
     return query.order_by(Participant.created_at, Participant.id, ParticipantProfile.created_at)
 

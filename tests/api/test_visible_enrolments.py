@@ -1,0 +1,168 @@
+"""`visible_enrolments` follows every write that changes what a provider may list (ecf.md
+1.4-1.5), because database triggers maintain it: new, changed, moved and deleted induction
+records, challenged partnerships, and profiles changing owner."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select, text, update
+
+from cpd_api.core import clock
+from cpd_api.participants import visibility
+from cpd_api.participants.models import InductionRecord, ParticipantProfile, VisibleEnrolment
+from cpd_api.partnerships.models import Partnership
+from tests import builders
+from tests.factories import provider_with_token
+
+
+def _rows(session) -> set[tuple]:
+    session.flush()
+    return {
+        tuple(row)
+        for row in session.execute(
+            select(
+                VisibleEnrolment.lead_provider_id,
+                VisibleEnrolment.participant_profile_id,
+                VisibleEnrolment.induction_record_id,
+                VisibleEnrolment.participant_id,
+            )
+        )
+    }
+
+
+def _record(session, profile) -> InductionRecord:
+    return session.scalars(
+        select(InductionRecord).where(InductionRecord.participant_profile_id == profile.id)
+    ).one()
+
+
+def test_a_new_record_in_an_unchallenged_partnership_is_visible_to_its_provider(db, session):
+    provider = provider_with_token(db, "Provider A", ecf=True)
+    partnership = builders.partnership(session, provider.id)
+    profile = builders.ect(session, partnership)
+    record = _record(session, profile)
+
+    assert _rows(session) == {(provider.id, profile.id, record.id, profile.participant_id)}
+    created = session.scalar(select(VisibleEnrolment.participant_created_at))
+    assert created == profile.participant.created_at
+
+
+def test_school_led_and_challenged_records_are_not_visible(db, session):
+    provider = provider_with_token(db, "Provider A", ecf=True)
+    school = builders.school(session)
+    builders.ect(session, None, school_=school, cohort=2024)
+    challenged = builders.partnership(session, provider.id, challenged_reason="mistake")
+    builders.ect(session, challenged)
+
+    assert _rows(session) == set()
+
+
+def test_the_latest_record_wins_and_a_new_one_replaces_it(db, session):
+    provider = provider_with_token(db, "Provider A", ecf=True)
+    first = builders.partnership(session, provider.id)
+    second = builders.partnership(session, provider.id)
+    profile = builders.ect(session, first)
+    old = _record(session, profile)
+    old.induction_status, old.end_date = "changed", clock.now_seconds()
+    newer = InductionRecord(
+        participant_profile_id=profile.id,
+        school_id=second.school_id,
+        cohort_year=2024,
+        partnership_id=second.id,
+        schedule_id=old.schedule_id,
+        training_status="active",
+        induction_status="active",
+        start_date=clock.now_seconds() + timedelta(seconds=1),
+    )
+    session.add(newer)
+
+    assert _rows(session) == {(provider.id, profile.id, newer.id, profile.participant_id)}
+
+    session.execute(delete(InductionRecord).where(InductionRecord.id == newer.id))
+    assert _rows(session) == {(provider.id, profile.id, old.id, profile.participant_id)}
+
+
+def test_each_provider_sees_its_own_record_of_a_transferred_participant(db, session):
+    one = provider_with_token(db, "Provider A", ecf=True)
+    two = provider_with_token(db, "Provider B", ecf=True)
+    profile = builders.ect(session, builders.partnership(session, one.id))
+    old = _record(session, profile)
+    old.induction_status, old.end_date = "leaving", clock.now_seconds() + timedelta(days=30)
+    joining = builders.partnership(session, two.id)
+    newer = InductionRecord(
+        participant_profile_id=profile.id,
+        school_id=joining.school_id,
+        cohort_year=2024,
+        partnership_id=joining.id,
+        schedule_id=old.schedule_id,
+        training_status="active",
+        induction_status="active",
+        start_date=clock.now_seconds() + timedelta(days=30),
+        school_transfer=True,
+    )
+    session.add(newer)
+
+    assert _rows(session) == {
+        (one.id, profile.id, old.id, profile.participant_id),
+        (two.id, profile.id, newer.id, profile.participant_id),
+    }
+
+
+def test_challenging_a_partnership_hides_its_participants_and_undoing_it_shows_them(db, session):
+    provider = provider_with_token(db, "Provider A", ecf=True)
+    partnership = builders.partnership(session, provider.id)
+    ect = builders.ect(session, partnership)
+    mentor = builders.mentor(session, partnership)
+    assert {row[1] for row in _rows(session)} == {ect.id, mentor.id}
+
+    session.execute(
+        update(Partnership)
+        .where(Partnership.id == partnership.id)
+        .values(challenged_at=clock.now_seconds(), challenge_reason="mistake")
+    )
+    assert _rows(session) == set()
+
+    session.execute(
+        update(Partnership)
+        .where(Partnership.id == partnership.id)
+        .values(challenged_at=None, challenge_reason=None)
+    )
+    assert {row[1] for row in _rows(session)} == {ect.id, mentor.id}
+
+
+def test_a_profile_moved_to_another_person_follows_them(db, session):
+    provider = provider_with_token(db, "Provider A", ecf=True)
+    profile = builders.ect(session, builders.partnership(session, provider.id))
+    survivor = builders.participant(session)
+
+    session.execute(
+        update(ParticipantProfile)
+        .where(ParticipantProfile.id == profile.id)
+        .values(participant_id=survivor.id)
+    )
+    assert {row[3] for row in _rows(session)} == {survivor.id}
+
+
+def test_deleting_a_profile_removes_its_rows(db, session):
+    provider = provider_with_token(db, "Provider A", ecf=True)
+    profile = builders.ect(session, builders.partnership(session, provider.id))
+    assert _rows(session)
+
+    session.execute(
+        delete(InductionRecord).where(InductionRecord.participant_profile_id == profile.id)
+    )
+    session.execute(delete(ParticipantProfile).where(ParticipantProfile.id == profile.id))
+    assert _rows(session) == set()
+
+
+def test_rebuild_recomputes_rows_written_while_triggers_were_bypassed(db, session):
+    provider = provider_with_token(db, "Provider A", ecf=True)
+    profile = builders.ect(session, builders.partnership(session, provider.id))
+    expected = _rows(session)
+    session.execute(text("DELETE FROM visible_enrolments"))
+    assert _rows(session) == set()
+
+    visibility.rebuild(session.connection())
+    assert _rows(session) == expected
+    assert {row[1] for row in expected} == {profile.id}
