@@ -118,6 +118,15 @@ def _flatten(routes: Iterable[Any]) -> list[Any]:
     return list(iter_route_contexts(list(routes)))
 
 
+def version_get_paths(routes: Iterable[Any], version: str) -> list[str]:
+    """Paths of the GET operations registered for `version` (tests walk every list)."""
+    return [
+        route.path
+        for route in _version_routes(routes, version)
+        if "GET" in getattr(getattr(route, "original_route", route), "methods", ())
+    ]
+
+
 def _version_routes(routes: Iterable[Any], version: str) -> list[Any]:
     prefix = f"/api/{version}/"
     selected = []

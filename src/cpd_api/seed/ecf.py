@@ -518,9 +518,7 @@ class EcfGenerator:
             mentor_participant_id=mentor_person,  # type: ignore[arg-type]
             pupil_premium_uplift=profile["pupil_premium_uplift"],
             sparsity_uplift=profile["sparsity_uplift"],
-            ineligibility_reason=(
-                profile["eligibility_reason"] if eligibility == "ineligible" else None
-            ),
+            participant_ineligible=eligibility == "ineligible",
             story=planned.story,
         )
 
@@ -631,7 +629,11 @@ class EcfGenerator:
         ]
         current = records[-1]
         mentors = place.mentors.get(profile["cohort_year"], [])
-        if current["end_date"] is not None or not mentors:
+        if (
+            current["end_date"] is not None
+            or current["induction_status"] != "active"
+            or not mentors
+        ):
             return False
         changed = context.at(context.past(current["start_date"].date() + timedelta(days=90)))
         if changed <= current["start_date"]:

@@ -54,7 +54,9 @@ class Claim:
     mentor_participant_id: uuid.UUID | None = None
     pupil_premium_uplift: bool | None = None
     sparsity_uplift: bool | None = None
-    ineligibility_reason: str | None = None
+    # The participant is not eligible for funding: the declaration is recorded as ineligible
+    # (the API exposes a reason only for duplicates).
+    participant_ineligible: bool = False
     story: str = "normal"  # normal, void, clawback, clawed_back, duplicate
 
 
@@ -125,7 +127,7 @@ class Ledger:
             )
             if statement is None:
                 return None
-        if superseded is not None or claim.ineligibility_reason:
+        if superseded is not None or claim.participant_ineligible:
             state = "ineligible"
         elif statement is None:
             state = "submitted"
@@ -153,11 +155,7 @@ class Ledger:
                 "mentor_participant_id": claim.mentor_participant_id,
                 "pupil_premium_uplift": claim.pupil_premium_uplift,
                 "sparsity_uplift": claim.sparsity_uplift,
-                "ineligibility_reason": (
-                    "duplicate_declaration"
-                    if superseded is not None
-                    else claim.ineligibility_reason
-                ),
+                "ineligibility_reason": "duplicate_declaration" if superseded is not None else None,
                 "superseded_by_id": None,
                 "billable_slot": None,
                 "voided_at": None,

@@ -184,7 +184,7 @@ class SandboxGenerator:
             ect(training_status=status, cohort=2024)
             ecf.participant(world, profile_type="mentor", cohort=2024, training_status=status)
         # The school reported the ECT as no longer training there.
-        profile, person, _, _ = ect(cohort=2024)
+        ect(cohort=2024)
         context.tables["induction_records"][-1]["induction_status"] = "withdrawn"
         ecf.transfer(
             world, neighbour, leave=today - timedelta(days=60), join=today - timedelta(days=59)

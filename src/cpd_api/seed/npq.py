@@ -105,7 +105,7 @@ class NpqGenerator:
         cohort, schedule = self._cohort_and_schedule(course)
         applied_day = context.past(context.day_between(date(cohort, 4, 1), date(cohort, 9, 20)))
         applied = context.at(applied_day)
-        person = person or context.person(applied, with_trn=not context.chance(0.05))
+        person = person or context.person(applied)  # registration always asks for a TRN
         works_in_school = context.chance(0.9)
         school = context.pick(schools) if works_in_school else None
         employer, role = (None, None) if works_in_school else context.pick(names.EMPLOYERS)
