@@ -160,8 +160,8 @@ def check_rows(dataset: Dataset) -> None:
                 raise SystemExit(f"{table.name}: {len(row)} values for {len(table.columns)} cols")
 
 
-def write_dataset_file(url: str, dataset: Dataset, counts: dict[str, int]) -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+def write_dataset_file(url: str, dataset: Dataset, counts: dict[str, int], out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
     payload = {
         "database_url": url,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -172,8 +172,9 @@ def write_dataset_file(url: str, dataset: Dataset, counts: dict[str, int]) -> No
         "counts": counts,
         "facts": dataset.facts,
     }
-    DATASET_FILE.write_text(json.dumps(payload, indent=2))
-    (OUT / "tokens.json").write_text(json.dumps(dataset.tokens, indent=2))
+    (out / DATASET_FILE.name).write_text(json.dumps(payload, indent=2))
+    (out / "tokens.json").write_text(json.dumps(dataset.tokens, indent=2))
+    return out / DATASET_FILE.name
 
 
 def generate(
@@ -184,6 +185,7 @@ def generate(
     as_of: datetime | None = None,
     recreate: bool = True,
     quiet: bool = False,
+    out: Path = OUT,
 ) -> dict[str, int]:
     """Create (or reuse), migrate and fill the database; return the row count per table."""
     global console
@@ -214,12 +216,12 @@ def generate(
         connection.execute("VACUUM ANALYZE")
     elapsed = time.perf_counter() - started
     counts = {name: len(dataset.table(name).rows) for name in LOAD_ORDER}
-    write_dataset_file(url, dataset, counts)
-    report(timings, build_seconds, elapsed, dataset)
+    written = write_dataset_file(url, dataset, counts, out)
+    report(timings, build_seconds, elapsed, dataset, written)
     return counts
 
 
-def report(timings, build_seconds: float, elapsed: float, dataset: Dataset) -> None:
+def report(timings, build_seconds: float, elapsed: float, dataset: Dataset, written: Path) -> None:
     table = RichTable(title="Loaded")
     for column in ("table", "rows", "seconds", "rows/s"):
         table.add_column(column, justify="right" if column != "table" else "left")
@@ -235,7 +237,7 @@ def report(timings, build_seconds: float, elapsed: float, dataset: Dataset) -> N
         f"{dataset.facts['declaration_states']}",
         highlight=False,
     )
-    console.print(f"Tokens and facts: {DATASET_FILE}", highlight=False)
+    console.print(f"Tokens and facts: {written}", highlight=False)
 
 
 def main(

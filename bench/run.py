@@ -34,7 +34,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import floor
-from bench.generate import DATASET_FILE, libpq_url
+from bench.generate import DATASET_FILE, OUT, libpq_url
 from bench.server import BENCH_REDIS_URL, Server, cpu_seconds, running_server
 
 ROOT = Path(__file__).resolve().parent
@@ -51,6 +51,26 @@ def query_string(**params: object) -> str:
         name = f"{outer}%5B{inner}%5D" if inner else outer
         parts.append(f"{name}={value}")
     return "?" + "&".join(parts)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How long and how much each kind of scenario may run."""
+
+    seconds: float
+    single: int  # requests for a one-client scenario (busy ones get ten times as many)
+    post_pool: int
+    floor_repeats: int
+    floor_seconds: float
+    sync_seconds: float
+
+
+FULL = Bounds(seconds=15.0, single=600, post_pool=6000, floor_repeats=60, floor_seconds=15.0,
+              sync_seconds=120.0)  # fmt: skip
+QUICK = Bounds(seconds=5.0, single=150, post_pool=400, floor_repeats=20, floor_seconds=5.0,
+               sync_seconds=60.0)  # fmt: skip
+SMOKE = Bounds(seconds=0.5, single=10, post_pool=20, floor_repeats=3, floor_seconds=1.0,
+               sync_seconds=10.0)  # fmt: skip
 
 
 @dataclass
@@ -141,10 +161,10 @@ LIMIT %(limit)s
 """
 
 
-def read_facts(database_url: str | None, post_pool: int) -> Facts:
-    if not DATASET_FILE.exists():
-        raise SystemExit(f"{DATASET_FILE} is missing: run bench/generate.py first")
-    dataset = json.loads(DATASET_FILE.read_text())
+def read_facts(dataset_file: Path, database_url: str | None, post_pool: int) -> Facts:
+    if not dataset_file.exists():
+        raise SystemExit(f"{dataset_file} is missing: run bench/generate.py first")
+    dataset = json.loads(dataset_file.read_text())
     url = database_url or dataset["database_url"]
     providers = dataset["providers"]
     provider_id = uuid.UUID(providers[BENCH_PROVIDER]["id"])
@@ -204,10 +224,9 @@ def _declaration_post(token: str, participant_id: uuid.UUID, declaration_type: s
     }
 
 
-def scenarios(facts: Facts, *, quick: bool, workers: int) -> list[Scenario]:
+def scenarios(facts: Facts, *, bounds: Bounds, workers: int) -> list[Scenario]:
     token = facts.tokens[BENCH_PROVIDER]
-    seconds = 5.0 if quick else 15.0
-    single = 150 if quick else 600
+    seconds, single = bounds.seconds, bounds.single
     busy = 2 * max(workers, 1) + 4
     participants = "/api/v3/participants/ecf"
     last_page = max(1, -(-facts.visible_people // 3000))
@@ -245,7 +264,7 @@ def scenarios(facts: Facts, *, quick: bool, workers: int) -> list[Scenario]:
         Scenario(
             "v3 participants, 3000/page, page 1, 1 client",
             [page(participants, 3000, 1)],
-            max_requests=single // 5,
+            max_requests=max(2, single // 5),
             max_seconds=seconds * 1.5,
             warmup=2,
             target="p95 <= 250 ms",
@@ -254,7 +273,7 @@ def scenarios(facts: Facts, *, quick: bool, workers: int) -> list[Scenario]:
         Scenario(
             f"v3 participants, 3000/page, page {last_page} (last), 1 client",
             [page(participants, 3000, last_page)],
-            max_requests=single // 5,
+            max_requests=max(2, single // 5),
             max_seconds=seconds * 1.5,
             warmup=2,
             target="p95 <= 250 ms",
@@ -318,7 +337,7 @@ def scenarios(facts: Facts, *, quick: bool, workers: int) -> list[Scenario]:
             [],
             mode="sync",
             max_requests=500,
-            max_seconds=120.0,
+            max_seconds=bounds.sync_seconds,
             target="<= 10 s per 100,000",
             extra={
                 "tokens": list(facts.tokens.values()),
@@ -484,7 +503,7 @@ HEADERS = [
 ]
 
 
-def floors(facts: Facts, outcomes: list[Outcome], quick: bool) -> list[dict]:
+def floors(facts: Facts, outcomes: list[Outcome], bounds: Bounds) -> list[dict]:
     provider_id = facts.provider_ids[BENCH_PROVIDER]
     measured = []
     for outcome in outcomes:
@@ -497,8 +516,8 @@ def floors(facts: Facts, outcomes: list[Outcome], quick: bool) -> list[dict]:
             provider_id,
             number,
             per_page,
-            repeats=20 if quick else 60,
-            max_seconds=5 if quick else 15,
+            repeats=bounds.floor_repeats,
+            max_seconds=bounds.floor_seconds,
         )
         endpoint = outcome.percentile(0.50) if outcome.available else None
         result.update(
@@ -522,7 +541,7 @@ def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
 def write_results(
     info: dict, facts: Facts, outcomes: list[Outcome], floor_rows: list[dict], config: dict
 ) -> str:
-    dataset = json.loads(DATASET_FILE.read_text())
+    dataset = json.loads(Path(config["dataset_file"]).read_text())
     counts = ", ".join(f"{name} {count:,}" for name, count in dataset["counts"].items())
     floor_table = markdown_table(
         ["page", "per page", "records", "floor p50 ms", "floor p95 ms", "endpoint p50 ms", "ratio"],
@@ -549,7 +568,7 @@ Produced by `bench/run.py` ({config["mode"]}); see `bench/README.md` for what ea
 
 - Machine: {info["cpus"]} CPUs ({info["cpu"]}), {info["memory"]} memory; Python {info["python"]},
   PostgreSQL {info["postgresql"]}
-- Date: {info["date"]}; commit {info["commit"]}
+- Date: {info["date"]}; commit {info["commit"]}; load average {config["load"]}
 - Server: `cpd-api serve --workers {config["workers"]}`, production mode, rate limit in Redis
   ({BENCH_REDIS_URL}) at {config["rate_limit"]}, request logging
   {"on" if config["log_requests"] else "off"}
@@ -576,25 +595,41 @@ Produced by `bench/run.py` ({config["mode"]}); see `bench/README.md` for what ea
     return text
 
 
+def wait_for_quiet(limit: float, seconds: float) -> float:
+    """Wait (bounded) until the 1-minute load average falls under `limit`: other work on the
+    machine inflates every figure. Returns the load average the run starts with."""
+    deadline = time.monotonic() + seconds
+    while os.getloadavg()[0] >= limit and time.monotonic() < deadline:
+        console.print(f"load average {os.getloadavg()[0]:.1f}: waiting for a quieter machine")
+        time.sleep(15)
+    return os.getloadavg()[0]
+
+
 def run(
     *,
     database_url: str | None = None,
     workers: int = 2,
-    quick: bool = False,
+    bounds: Bounds = FULL,
     log_requests: bool = True,
     only: str | None = None,
     write: bool = True,
+    out: Path = OUT,
+    quiet_below: float | None = None,
 ) -> tuple[list[Outcome], list[dict], str]:
-    facts = read_facts(database_url, post_pool=400 if quick else 6000)
-    plan = scenarios(facts, quick=quick, workers=workers)
+    dataset_file = out / DATASET_FILE.name
+    facts = read_facts(dataset_file, database_url, post_pool=bounds.post_pool)
+    plan = scenarios(facts, bounds=bounds, workers=workers)
     if only:
         plan = [s for s in plan if only.lower() in s.name.lower()]
+    load_before = (
+        wait_for_quiet(quiet_below, 600) if quiet_below is not None else os.getloadavg()[0]
+    )
     outcomes = []
     with running_server(
         facts.database_url,
         workers=workers,
         log_requests=log_requests,
-        log_path=ROOT / "out" / "server.log",
+        log_path=out / "server.log",
     ) as server:
         for scenario in plan:
             console.print(f"[bold]{scenario.name}[/] ...", highlight=False)
@@ -605,7 +640,7 @@ def run(
                 f"  {outcome.note or 'done'} in {time.perf_counter() - started:.1f} s",
                 highlight=False,
             )
-    floor_rows = floors(facts, outcomes, quick)
+    floor_rows = floors(facts, outcomes, bounds)
     table = Table(title="cpd-api benchmark")
     for header in HEADERS:
         table.add_column(header)
@@ -620,11 +655,13 @@ def run(
             highlight=False,
         )
     config = {
-        "mode": "quick" if quick else "full",
+        "mode": {FULL: "full", QUICK: "quick", SMOKE: "smoke"}.get(bounds, "custom"),
         "workers": workers,
         "rate_limit": "100000000/5 minutes",
         "log_requests": log_requests,
         "write": write,
+        "dataset_file": str(dataset_file),
+        "load": f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end",
     }
     text = write_results(machine(), facts, outcomes, floor_rows, config)
     if write:
@@ -643,14 +680,19 @@ def main(
     ] = True,
     only: Annotated[str | None, typer.Option(help="Run scenarios whose name has this.")] = None,
     write: Annotated[bool, typer.Option(help="Write bench/RESULTS.md.")] = True,
+    quiet_below: Annotated[
+        float | None,
+        typer.Option(help="First wait (up to 10 min) for the load average to fall below this."),
+    ] = None,
 ) -> None:
     run(
         database_url=database_url,
         workers=workers,
-        quick=quick,
+        bounds=QUICK if quick else FULL,
         log_requests=log_requests,
         only=only,
         write=write,
+        quiet_below=quiet_below,
     )
 
 
