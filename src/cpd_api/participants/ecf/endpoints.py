@@ -137,7 +137,15 @@ def _v3_action_response(session: Session, provider: CallingProvider, result) -> 
     return JsonApiResponse({"data": serializers.v3_resource(view, clock.now())})
 
 
-def _add_action(router: APIRouter, path: str, name: str, respond: Callable, response_model: type):
+def _add_action(
+    router: APIRouter,
+    path: str,
+    name: str,
+    respond: Callable,
+    response_model: type,
+    *,
+    documented: bool = True,
+):
     action, request_model, summary = ACTIONS[name]
 
     async def perform(
@@ -161,6 +169,7 @@ def _add_action(router: APIRouter, path: str, name: str, respond: Callable, resp
         methods=["PUT"],
         summary=summary,
         tags=TAGS,
+        include_in_schema=documented,
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -171,7 +180,9 @@ def _add_action(router: APIRouter, path: str, name: str, respond: Callable, resp
     )
 
 
-def _v1_router() -> APIRouter:
+def _v1_router(version: str) -> APIRouter:
+    """v1 and v2 share one shape. The legacy `/participants` paths are served in both but
+    published only where the reference documents them (the action aliases in v1 only)."""
     router = APIRouter(tags=TAGS)
 
     def list_participants(
@@ -224,6 +235,7 @@ def _v1_router() -> APIRouter:
         list_participants,
         methods=["GET"],
         summary="Retrieve multiple ECF participants (legacy path)",
+        include_in_schema=False,
         **listing,
     )
     router.add_api_route(
@@ -234,8 +246,21 @@ def _v1_router() -> APIRouter:
         responses={200: json_response(ECFParticipantResponseV1, "An ECF participant")},
     )
     for name in ACTIONS:
-        for path in ("/participants/ecf/{{id}}/{action}", "/participants/{{id}}/{action}"):
-            _add_action(router, path, name, _v1_action_response, ECFParticipantResponseV1)
+        _add_action(
+            router,
+            "/participants/ecf/{{id}}/{action}",
+            name,
+            _v1_action_response,
+            ECFParticipantResponseV1,
+        )
+        _add_action(
+            router,
+            "/participants/{{id}}/{action}",
+            name,
+            _v1_action_response,
+            ECFParticipantResponseV1,
+            documented=version == "v1",
+        )
     return router
 
 
@@ -305,4 +330,8 @@ def _v3_router() -> APIRouter:
     return router
 
 
-routers: dict[str, APIRouter] = {"v1": _v1_router(), "v2": _v1_router(), "v3": _v3_router()}
+routers: dict[str, APIRouter] = {
+    "v1": _v1_router("v1"),
+    "v2": _v1_router("v2"),
+    "v3": _v3_router(),
+}
