@@ -7,8 +7,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
+from cpd_api.core import clock
 from cpd_api.core.database import Database
 from cpd_api.declarations.models import Declaration
 from cpd_api.participants.models import Participant, ParticipantProfile
@@ -27,6 +29,18 @@ STATEMENTS_2024 = {
     "ST-MAR25": (date(2025, 3, 31), date(2025, 4, 25)),
     "ST-APR25": (date(2025, 4, 30), date(2025, 5, 25)),
 }
+
+
+@pytest.fixture
+def still_clock():
+    """Stop the clock's underlying time source for the test: a request sent with
+    `X-With-Server-Date` then runs exactly at that instant, so timestamps in assertions do
+    not depend on how long a loaded machine takes to answer."""
+    import time
+
+    frozen = time.time()
+    with clock.use_source(lambda: frozen):
+        yield
 
 
 @dataclass

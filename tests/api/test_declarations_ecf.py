@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from cpd_api.core import clock
@@ -29,8 +30,11 @@ from tests.factories_declarations import (
     post,
     set_state,
     show,
+    still_clock,  # noqa: F401  (fixture)
     void,
 )
+
+pytestmark = pytest.mark.usefixtures("still_clock")
 
 BASE = "A declaration has already been submitted that will be, or has been, paid for this event"
 NOT_RECOGNISED = (
@@ -891,6 +895,9 @@ def test_s7_through_the_participant_actions(client, db):
         "2025-02-15T12:00:00Z",
     )
     assert withdrawn.status_code == 200, withdrawn.text
+    enrolment = withdrawn.json()["data"]["attributes"]["ecf_enrolments"][0]
+    withdrawn_at = enrolment["withdrawal"]["date"]  # the request's clock, ticking from 12:00:00
+    assert withdrawn_at.startswith("2025-02-15T12:00:0")
     refused = post(
         client,
         f.lp_a,
@@ -900,7 +907,7 @@ def test_s7_through_the_participant_actions(client, db):
     assert errors(refused) == [
         {
             "title": "participant_id",
-            "detail": "This participant withdrew from this course on 2025-02-15T12:00:00Z. "
+            "detail": f"This participant withdrew from this course on {withdrawn_at}. "
             "Enter a '#/declaration_date' that's on or before the withdrawal date.",
         }
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from cpd_api.declarations.models import Declaration
@@ -19,8 +20,11 @@ from tests.factories_declarations import (
     fixture_f,
     post,
     show,
+    still_clock,  # noqa: F401  (fixture)
     void,
 )
+
+pytestmark = pytest.mark.usefixtures("still_clock")
 
 NOW = "2025-02-15T12:00:00Z"
 

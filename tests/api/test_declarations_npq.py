@@ -7,13 +7,25 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from cpd_api.outcomes.models import ParticipantOutcome
 from cpd_api.participants.models import ParticipantProfileState
 from tests import builders
 from tests.factories import ProviderWithToken, provider_with_token
-from tests.factories_declarations import body, errors, person, post, set_state, show, void
+from tests.factories_declarations import (
+    body,
+    errors,
+    person,
+    post,
+    set_state,
+    show,
+    still_clock,  # noqa: F401  (fixture)
+    void,
+)
+
+pytestmark = pytest.mark.usefixtures("still_clock")
 
 NOW = "2025-02-10T12:00:00Z"
 A_ID = uuid.UUID("aaaaaaaa-1111-4000-8000-00000000000a")

@@ -17,7 +17,17 @@ from cpd_api.npq_applications.models import NpqApplication
 from cpd_api.participants.models import Participant, ParticipantProfile
 from tests import builders
 from tests.factories import provider_with_token
-from tests.factories_declarations import body, ect_on, fixture_f, person, post, show
+from tests.factories_declarations import (
+    body,
+    ect_on,
+    fixture_f,
+    person,
+    post,
+    show,
+    still_clock,  # noqa: F401  (fixture)
+)
+
+pytestmark = pytest.mark.usefixtures("still_clock")
 
 runner = CliRunner()
 

@@ -13,7 +13,18 @@ from cpd_api import cli
 from cpd_api.core import clock, config
 from cpd_api.core.audit import AuditEvent
 from tests import builders
-from tests.factories_declarations import E1_ID, body, ect_on, fixture_f, post, show, void
+from tests.factories_declarations import (
+    E1_ID,
+    body,
+    ect_on,
+    fixture_f,
+    post,
+    show,
+    still_clock,  # noqa: F401  (fixture)
+    void,
+)
+
+pytestmark = pytest.mark.usefixtures("still_clock")
 
 runner = CliRunner()
 

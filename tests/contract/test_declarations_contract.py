@@ -17,7 +17,18 @@ from tests.contract.reference import (
     attribute_names,
 )
 from tests.factories import provider_with_token
-from tests.factories_declarations import E1_ID, body, fixture_f, person, post, set_state, void
+from tests.factories_declarations import (
+    E1_ID,
+    body,
+    fixture_f,
+    person,
+    post,
+    set_state,
+    still_clock,  # noqa: F401  (fixture)
+    void,
+)
+
+pytestmark = pytest.mark.usefixtures("still_clock")
 
 VERSIONS = ("v1", "v2", "v3")
 NOW = "2025-02-15T12:00:00Z"

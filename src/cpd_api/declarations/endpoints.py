@@ -118,7 +118,6 @@ def _version_routes(version: str) -> APIRouter:
             "/participant-declarations.csv",
             summary="List participant declarations as CSV",
             name=f"list_declarations_csv_{version}",
-            openapi_extra={"parameters": list_parameters[:1]},
             responses={200: {"description": "CSV", "content": {"text/csv": {}}}},
         )
         def list_declarations_csv(
