@@ -49,6 +49,8 @@ class NpqGenerator:
     def __init__(self, context: SeedContext, ledger: Ledger) -> None:
         self.context = context
         self.ledger = ledger
+        # (person, course) pairs already enrolled: a person takes a course once, anywhere.
+        self._enrolled: set[tuple[object, str]] = set()
 
     def contracts(self, provider: Row) -> None:
         context = self.context
@@ -148,6 +150,9 @@ class NpqGenerator:
             },
         )
         person.touch(applied)
+        sibling_accepted = status == "accepted" and (person.id, course) in self._enrolled
+        if sibling_accepted:
+            status = row["status"] = "rejected"
         if status == "rejected":
             decided = context.at(context.past(applied_day + timedelta(days=21)))
             row.update(
@@ -160,7 +165,10 @@ class NpqGenerator:
                 ),
                 updated_at=max(decided, applied),
             )
+            if sibling_accepted:
+                row["reason_for_rejection"] = "other_application_in_this_cohort_accepted"
         elif status == "accepted":
+            self._enrolled.add((person.id, course))
             self._enrol(provider, row, person, cohort, schedule, capped)
         return row
 
