@@ -129,11 +129,15 @@ def previously_funded_ids(
     courses = sorted(
         {c for a in applications for c in same_course_identifiers(a.course_identifier)}
     )
-    funded = funded_applications(session, people, courses)
+    by_person: dict[uuid.UUID, list[rules.FundedApplication]] = {}
+    for funded in funded_applications(session, people, courses):
+        by_person.setdefault(funded.participant_id, []).append(funded)
     return {
         a.id
         for a in applications
-        if rules.previously_funded(a.id, a.participant_id, a.course_identifier, funded)
+        if rules.previously_funded(
+            a.id, a.participant_id, a.course_identifier, by_person.get(a.participant_id, ())
+        )
     }
 
 
