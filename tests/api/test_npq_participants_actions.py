@@ -499,3 +499,42 @@ def test_change_schedule_to_another_cohort_moves_the_application(client, db, wor
         headers=world.h(world.p),
     ).json()["data"]
     assert [item["id"] for item in changed] == [str(app.id)]
+
+
+def test_sc11_declarations_after_withdrawal_must_predate_it(client, db, world):
+    """SC-11 end to end: the declarations endpoint honours the withdrawal recorded here."""
+    app10, profile = _enrolment(db, world.p.id, course="npq-senior-leadership")
+    with arranged(db) as session:
+        npq_declaration(session, profile, declaration_date="2024-10-10T00:00:00Z")
+    person = str(app10.participant_id)
+    withdraw = {"reason": "other", "course_identifier": "npq-senior-leadership"}
+    _ok(_put(client, world, person, "withdraw", withdraw))
+
+    def declare(date):
+        return client.post(
+            "/api/v3/participant-declarations",
+            json={
+                "data": {
+                    "type": "participant-declaration",
+                    "attributes": {
+                        "participant_id": person,
+                        "declaration_type": "retained-1",
+                        "declaration_date": date,
+                        "course_identifier": "npq-senior-leadership",
+                    },
+                }
+            },
+            headers=world.h(world.p, "2025-02-11T00:00:00Z"),
+        )
+
+    assert _errors(declare("2025-02-10T12:30:00Z")) == [
+        {
+            "title": "participant_id",
+            "detail": "This participant withdrew from this course on 2025-02-10T12:00:00Z. Enter "
+            "a '#/declaration_date' that's on or before the withdrawal date.",
+        }
+    ]
+    assert declare("2025-01-15T00:00:00Z").status_code == 200
+    assert _errors(_put(client, world, person, "withdraw", withdraw)) == [
+        {"title": "participant_profile", "detail": "The participant is already withdrawn"}
+    ]
