@@ -86,6 +86,8 @@ def server(database_url, db):
 
 @pytest.fixture
 def browser():
+    if CHROMIUM is None and os.environ.get("CPD_API_REQUIRE_BROWSER"):
+        pytest.fail("CPD_API_REQUIRE_BROWSER is set but no Chromium was found")
     if CHROMIUM is None:
         pytest.skip(
             "Chromium is not installed (Debian: apt-get install -y chromium; "
