@@ -143,13 +143,14 @@ def test_every_provider_gets_every_state_and_scenario(db):
                 model=Partnership,
             )
             assert challenged >= 1
-            applications = set(
-                session.execute(
+            applications = {
+                (course, status)
+                for course, status in session.execute(
                     select(NpqApplication.course_identifier, NpqApplication.status).where(
                         NpqApplication.lead_provider_id == pid
                     )
-                ).tuples()
-            )
+                )
+            }
             for course in NPQ_COURSE_IDENTIFIERS:
                 for status in ("pending", "accepted", "rejected"):
                     assert (course, status) in applications, (provider.name, course, status)
