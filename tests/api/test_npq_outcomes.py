@@ -133,7 +133,9 @@ def test_record_an_outcome_then_replay_returns_it(client, db, world, version):
         "state": "failed",
         "completion_date": "2025-02-05",
     }
-    response = _post(client, world, app.participant_id, attributes, version)
+    # Minutes after the arranged outcome: the sandbox clock ticks on from each request's
+    # header, so steps a second apart could swap order on a busy machine.
+    response = _post(client, world, app.participant_id, attributes, version, "2025-02-10T12:05:00Z")
     assert response.status_code == 200, response.text
     assert_matches_contract(
         version, "POST", response.request.url.path, 200, response.json(), strict_attributes=True
@@ -151,7 +153,7 @@ def test_record_an_outcome_then_replay_returns_it(client, db, world, version):
         ).all()
         assert sorted(r.state for r in rows) == ["failed", "passed"]
         assert session.get(Declaration, declaration.id).updated_at == builders.at(
-            "2025-02-10T12:00:00Z"
+            "2025-02-10T12:05:00Z"
         )
 
 
@@ -290,7 +292,8 @@ def test_no_outcome_without_a_standing_completed_declaration(client, db, world):
 
 
 def test_sc09_completed_outcome_update_and_void(client, db, world):
-    """Runs through the declarations endpoints: the outcome list follows every step."""
+    """Runs through the declarations endpoints: the outcome list follows every step. Steps are
+    minutes apart because the sandbox clock ticks on from each request's header."""
     with arranged(db) as session:
         app, profile = builders.npq_enrolment(
             session,
@@ -329,7 +332,7 @@ def test_sc09_completed_outcome_update_and_void(client, db, world):
         world,
         person,
         {"course_identifier": "npq-headship", "state": "failed", "completion_date": "2025-02-05"},
-        server_date="2025-02-10T12:00:01Z",
+        server_date="2025-02-10T12:05:00Z",
     )
     assert failed.status_code == 200
     again = _post(
@@ -337,7 +340,7 @@ def test_sc09_completed_outcome_update_and_void(client, db, world):
         world,
         person,
         {"course_identifier": "npq-headship", "state": "failed", "completion_date": "2025-02-05"},
-        server_date="2025-02-10T12:00:02Z",
+        server_date="2025-02-10T12:10:00Z",
     )
     assert again.json()["data"]["id"] == failed.json()["data"]["id"]
     shown = client.get(
@@ -347,7 +350,7 @@ def test_sc09_completed_outcome_update_and_void(client, db, world):
 
     voided = client.put(
         f"/api/v3/participant-declarations/{declaration_id}/void",
-        headers=world.h(world.p, "2025-02-10T12:00:03Z"),
+        headers=world.h(world.p, "2025-02-10T12:15:00Z"),
     )
     assert voided.status_code == 200, voided.text
     outcomes = client.get(f"/api/v3/participants/npq/{person}/outcomes", headers=world.h(world.p))
@@ -361,6 +364,6 @@ def test_sc09_completed_outcome_update_and_void(client, db, world):
         world,
         person,
         {"course_identifier": "npq-headship", "state": "passed", "completion_date": "2025-02-05"},
-        server_date="2025-02-10T12:00:04Z",
+        server_date="2025-02-10T12:20:00Z",
     )
     assert _errors(response) == [{"title": "base", "detail": NO_COMPLETED}]
