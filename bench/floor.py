@@ -16,35 +16,31 @@ import orjson
 import psycopg
 
 PAGE_SQL = """
-SELECT p.id, p.full_name, p.trn, p.updated_at
-FROM participants p
-WHERE EXISTS (
-    SELECT 1
-    FROM participant_profiles pp
-    JOIN induction_records ir ON ir.participant_profile_id = pp.id
-    JOIN partnerships pa ON pa.id = ir.partnership_id
-    WHERE pp.participant_id = p.id
-      AND pp.profile_type IN ('ect', 'mentor')
-      AND pa.lead_provider_id = %(provider)s
-      AND pa.challenged_at IS NULL AND pa.challenge_reason IS NULL
-)
-ORDER BY p.created_at, p.id
+SELECT DISTINCT participant_id, participant_created_at
+FROM visible_enrolments
+WHERE lead_provider_id = %(provider)s
+ORDER BY participant_created_at, participant_id
 LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+PEOPLE_SQL = """
+SELECT id, full_name, trn, updated_at FROM participants WHERE id = ANY(%(people)s)
 """
 
 # The visible induction record of every ECF profile of the page's people (ecf.md 1.4: open
 # records first, then latest start, then latest creation), with what the enrolment shows.
 ENROLMENTS_SQL = """
-SELECT DISTINCT ON (pp.id)
-    pp.participant_id, pp.id, pp.profile_type, pp.eligibility_status, pp.eligibility_reason,
+SELECT
+    pp.participant_id, pp.id, pp.profile_type, pp.eligibility_status,
     pp.trn_validated, pp.pupil_premium_uplift, pp.sparsity_uplift, pp.created_at,
     pp.induction_completion_date, pp.mentor_completion_date,
     pp.cohort_changed_after_payments_frozen, pp.mentor_ineligible_for_funding_reason,
     ir.email, mp.participant_id AS mentor_id, s.urn, ir.cohort_year, ir.training_status,
     ir.induction_status, ir.start_date, ir.end_date, sc.identifier, pa.delivery_partner_id,
     st.reason, st.created_at AS state_at
-FROM participant_profiles pp
-JOIN induction_records ir ON ir.participant_profile_id = pp.id
+FROM visible_enrolments ve
+JOIN participant_profiles pp ON pp.id = ve.participant_profile_id
+JOIN induction_records ir ON ir.id = ve.induction_record_id
 JOIN partnerships pa ON pa.id = ir.partnership_id
 JOIN schools s ON s.id = ir.school_id
 JOIN schedules sc ON sc.id = ir.schedule_id
@@ -55,11 +51,8 @@ LEFT JOIN LATERAL (
       AND state = ir.training_status AND ir.training_status IN ('withdrawn', 'deferred')
     ORDER BY created_at DESC LIMIT 1
 ) st ON true
-WHERE pp.participant_id = ANY(%(people)s)
-  AND pp.profile_type IN ('ect', 'mentor')
-  AND pa.lead_provider_id = %(provider)s
-  AND pa.challenged_at IS NULL AND pa.challenge_reason IS NULL
-ORDER BY pp.id, ir.end_date IS NULL DESC, ir.start_date DESC, ir.created_at DESC, ir.id DESC
+WHERE ve.lead_provider_id = %(provider)s AND ve.participant_id = ANY(%(people)s)
+ORDER BY pp.created_at, pp.id
 """
 
 ID_CHANGES_SQL = """
@@ -68,7 +61,7 @@ FROM participant_id_changes WHERE participant_id = ANY(%(people)s)
 ORDER BY created_at, id
 """
 
-STATUS = {"active": "active", "completed": "active", "withdrawn": "withdrawn"}
+LEGACY_REASONS = {"school-left-fip": "switched-to-school-led"}
 
 
 def _stamp(value: datetime | None) -> str | None:
@@ -94,19 +87,26 @@ def page_document(
 ) -> bytes:
     """One page of v3 participants as the encoded JSON:API document."""
     now = datetime.now(UTC)
-    people = connection.execute(
+    keys = connection.execute(
         PAGE_SQL,
         {"provider": provider_id, "limit": per_page, "offset": (number - 1) * per_page},
     ).fetchall()
-    ids = [row[0] for row in people]
+    ids = [row[0] for row in keys]
+    found = {row[0]: row for row in connection.execute(PEOPLE_SQL, {"people": ids})}
+    people = [found[pid] for pid in ids]
+    trns = {row[0]: row[2] for row in people}
     enrolments: dict[uuid.UUID, list[dict]] = {pid: [] for pid in ids}
     changes: dict[uuid.UUID, list[dict]] = {pid: [] for pid in ids}
     rows = connection.execute(ENROLMENTS_SQL, {"provider": provider_id, "people": ids})
-    for (person, profile_id, kind, eligibility, reason, trn_validated, pupil_premium, sparsity,
+    for (person, profile_id, kind, eligibility, trn_validated, pupil_premium, sparsity,
          created, induction_end, mentor_end, cohort_changed, mentor_reason, email, mentor_id,
          urn, cohort, training_status, induction_status, start, end, schedule, partner,
          state_reason, state_at) in rows:  # fmt: skip
-        state = None if state_at is None else {"reason": state_reason, "date": _stamp(state_at)}
+        state = None
+        if state_at is not None:
+            if training_status == "withdrawn":
+                state_reason = LEGACY_REASONS.get(state_reason, state_reason)
+            state = {"reason": state_reason, "date": _stamp(state_at)}
         enrolments[person].append(
             {
                 "training_record_id": str(profile_id),
@@ -117,7 +117,7 @@ def page_document(
                 "cohort": str(cohort),
                 "training_status": training_status,
                 "participant_status": _participant_status(induction_status, start, end, now),
-                "teacher_reference_number_validated": trn_validated and reason != "different_trn",
+                "teacher_reference_number_validated": bool(trn_validated) if trns[person] else None,
                 "eligible_for_funding": _eligible(eligibility),
                 "pupil_premium_uplift": pupil_premium,
                 "sparsity_uplift": sparsity,

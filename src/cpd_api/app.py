@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from fastapi import FastAPI, Request
@@ -137,6 +138,14 @@ def create_app(
 
 
 def create_app_from_environment() -> FastAPI:
-    """Entry point for uvicorn/gunicorn workers (`cpd_api.app:create_app_from_environment`)."""
+    """Entry point for uvicorn/gunicorn workers (`cpd_api.app:create_app_from_environment`).
+
+    Everything alive once the app is built (modules, metadata, routes: ~100,000 objects)
+    lives as long as the worker, so it is moved out of the garbage collector's sight:
+    otherwise every full collection, triggered by the allocations of a 3000-record page,
+    walks it all again (tens of milliseconds in the middle of a request)."""
     configure_logging()
-    return create_app()
+    app = create_app()
+    gc.collect()
+    gc.freeze()
+    return app

@@ -62,3 +62,32 @@ def test_generator_and_runner_work_at_tiny_scale(bench_database, tmp_path):
     assert sync.result["records"] >= counts["participants"] * 0.5
     assert floors and all(f["records"] > 0 for f in floors)
     assert "## Scenarios" in text and "| scenario |" in text
+
+
+def test_the_floor_builds_exactly_the_document_the_endpoint_returns(bench_database, tmp_path):
+    """The floor is only a fair yardstick if it serves the same bytes' worth of data: the
+    same people, enrolments, values and attribute order as `GET /api/v3/participants/ecf`."""
+    import json
+
+    import orjson
+    from bench import floor
+    from fastapi.testclient import TestClient
+
+    from cpd_api.app import create_app
+    from cpd_api.core.config import load_settings
+
+    generate.generate(bench_database, scale=0.004, seed=11, quiet=True, out=tmp_path)
+    dataset = json.loads((tmp_path / "dataset.json").read_text())
+    settings = load_settings(database_url=bench_database, log_requests=False)
+    with TestClient(create_app(settings)) as client:
+        for provider in dataset["providers"].values():
+            response = client.get(
+                "/api/v3/participants/ecf",
+                params={"page[per_page]": 20, "page[page]": 2},
+                headers={"Authorization": f"Bearer {provider['token']}"},
+            )
+            assert response.status_code == 200
+            with psycopg.connect(generate.libpq_url(bench_database)) as connection:
+                document = floor.page_document(connection, uuid.UUID(provider["id"]), 2, 20)
+            assert response.json()["data"], provider
+            assert response.json() == orjson.loads(document)

@@ -188,6 +188,7 @@ def _record_query(provider_id: uuid.UUID, *, visible_only: bool) -> Any:
         if visible_only
         else Partnership.lead_provider_id == provider_id
     )
+    mentor = aliased(ParticipantProfile)  # its owner is the ECT's `mentor_id`: no extra query
     return (
         select(
             InductionRecord.id,
@@ -204,10 +205,12 @@ def _record_query(provider_id: uuid.UUID, *, visible_only: bool) -> Any:
             Schedule.identifier.label("schedule_identifier"),
             Schedule.cohort_year.label("schedule_cohort"),
             Partnership.delivery_partner_id,
+            mentor.participant_id.label("mentor_participant_id"),
         )
         .join(Partnership, and_(partnership_join, condition))
         .join(School, School.id == InductionRecord.school_id)
         .join(Schedule, Schedule.id == InductionRecord.schedule_id)
+        .outerjoin(mentor, mentor.id == InductionRecord.mentor_profile_id)
     )
 
 
@@ -277,18 +280,9 @@ def _complete(
     with_states: bool,
 ) -> None:
     """Fill in mentors' participant ids and (v3) withdrawal and deferral details."""
-    mentor_profiles = list({e.record.mentor_profile_id for e in enrolments} - {None})
-    owners: dict[uuid.UUID, uuid.UUID] = {}
-    for chunk in _chunks(mentor_profiles):
-        rows = session.execute(
-            select(ParticipantProfile.id, ParticipantProfile.participant_id).where(
-                among(session, ParticipantProfile.id, chunk)
-            )
-        )
-        owners.update((row.id, row.participant_id) for row in rows)
     for enrolment in enrolments:
-        if enrolment.profile.profile_type == "ect" and enrolment.record.mentor_profile_id:
-            enrolment.mentor_participant_id = owners.get(enrolment.record.mentor_profile_id)
+        if enrolment.profile.profile_type == "ect":
+            enrolment.mentor_participant_id = enrolment.record.mentor_participant_id
     if not with_states:
         return
     wanted = [
