@@ -46,6 +46,12 @@ def _filters(version: str, filters: Filters) -> queries.DeclarationFilters:
     )
 
 
+def _view(recorded: service.Recorded, provider: CallingProvider) -> queries.DeclarationView:
+    return queries.new_view(
+        recorded.declaration, provider.name, recorded.statement_id, recorded.has_passed
+    )
+
+
 def _wants_csv(request: Request) -> bool:
     return "text/csv" in request.headers.get("accept", "")
 
@@ -167,9 +173,8 @@ def _version_routes(version: str) -> APIRouter:
         actor = Actor.provider(provider.id, provider.name)
         key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
         if not key:
-            declaration = service.record_declaration(session, provider.id, submission, actor)
-            view = queries.view_of(session, declaration.id)
-            return JsonApiResponse({"data": schemas.serialize(view, version)})
+            recorded = service.record_declaration(session, provider.id, submission, actor)
+            return JsonApiResponse({"data": schemas.serialize(_view(recorded, provider), version)})
         return _idempotent_create(
             session, provider, version, request.url.path, key, raw, submission, actor
         )
@@ -225,9 +230,8 @@ def _idempotent_create(
         return replay
     stored: dict[str, bytes] = {}
 
-    def remember(declaration) -> None:
-        view = queries.view_of(session, declaration.id)
-        body = orjson.dumps({"data": schemas.serialize(view, version)})
+    def remember(recorded: service.Recorded) -> None:
+        body = orjson.dumps({"data": schemas.serialize(_view(recorded, provider), version)})
         stored["body"] = body
         idempotency.remember(
             session,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Select, exists, or_, select, union
@@ -166,6 +166,18 @@ def find_declaration(
         return None
     views = load_views(session, [found])
     return views[0] if views else None
+
+
+def new_view(
+    declaration: Declaration,
+    provider_name: str,
+    statement_id: uuid.UUID | None,
+    has_passed: bool | None,
+) -> DeclarationView:
+    """The view of a declaration recorded by this request, built without reading it back: a
+    new declaration has at most its billable line, no refund line, and is not yet paid."""
+    view = _view(declaration, provider_name, statement_id, None, None, False)
+    return replace(view, has_passed=has_passed)
 
 
 def view_of(session: Session, declaration_id: uuid.UUID) -> DeclarationView:

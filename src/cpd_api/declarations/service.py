@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, bindparam, exists, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -62,38 +62,73 @@ class Person:
     profiles: list[ParticipantProfile]
 
 
+# The hot path of a POST runs a few fixed statements, built once with bind parameters so a
+# request pays neither for building nor for cache-keying them.
+_PERSON_WITH_PROFILES = (
+    select(Participant.id, Participant.trn, ParticipantProfile)
+    .outerjoin(ParticipantProfile, ParticipantProfile.participant_id == Participant.id)
+    .where(Participant.id == bindparam("participant_id"))
+    .order_by(ParticipantProfile.created_at, ParticipantProfile.id)
+)
+
+
 def find_person(session: Session, participant_id: uuid.UUID | None) -> Person | None:
-    """The person an id means (ecf.md 1.3, retired ids included) and all their profiles."""
+    """The person an id means (ecf.md 1.3, retired ids included) and all their profiles.
+
+    One query when the id is the person's own (the common case); a retired id falls back to
+    the shared resolver."""
     if participant_id is None:
         return None
-    participant = resolve_participant(session, participant_id)
-    if participant is None:
-        return None
-    profiles = list(
-        session.scalars(
-            select(ParticipantProfile)
-            .where(ParticipantProfile.participant_id == participant.id)
-            .order_by(ParticipantProfile.created_at, ParticipantProfile.id)
-        )
-    )
-    return Person(participant.id, participant.trn, profiles)
+    rows = session.execute(_PERSON_WITH_PROFILES, {"participant_id": participant_id}).all()
+    if not rows:
+        survivor = resolve_participant(session, participant_id)
+        if survivor is None:
+            return None
+        return find_person(session, survivor.id)
+    return Person(rows[0][0], rows[0][1], [row[2] for row in rows if row[2] is not None])
 
 
 @dataclass(frozen=True)
 class ScheduleFacts:
+    """The profile's schedule and cohort, the milestone for the declared type, the provider's
+    latest training-status event and its next open output statement: one query."""
+
     cohort_year: int
     mentor_funding: bool
     detailed_evidence: bool
     window: rules.Window | None
+    withdrawn_at: datetime | None
+    next_statement_id: uuid.UUID | None
 
 
-def _schedule_facts(
-    session: Session, schedule_id: uuid.UUID | None, declaration_type: object
-) -> ScheduleFacts | None:
-    if schedule_id is None:
-        return None
+def _schedule_facts_statement():
     milestone = aliased(Milestone)
-    row = session.execute(
+    own_state = (
+        select(ParticipantProfileState.state, ParticipantProfileState.created_at)
+        .where(
+            ParticipantProfileState.participant_profile_id == bindparam("profile_id"),
+            ParticipantProfileState.lead_provider_id == bindparam("provider_id"),
+        )
+        .order_by(ParticipantProfileState.created_at.desc())
+        .limit(1)
+        .subquery()
+    )
+    next_statement = (
+        select(Statement.id)
+        .where(
+            Statement.lead_provider_id == bindparam("provider_id"),
+            Statement.cohort_year == Schedule.cohort_year,
+            Statement.programme == bindparam("programme"),
+            Statement.state == "open",
+            Statement.output_fee.is_(True),
+            Statement.deadline_date >= bindparam("today"),
+        )
+        .order_by(Statement.deadline_date)
+        .limit(1)
+        .correlate(Schedule)
+        .scalar_subquery()
+    )
+    return (
         select(
             Schedule.cohort_year,
             Cohort.mentor_funding,
@@ -101,39 +136,60 @@ def _schedule_facts(
             milestone.start_date,
             milestone.milestone_date,
             milestone.id,
+            own_state.c.state,
+            own_state.c.created_at,
+            next_statement,
         )
         .join(Cohort, Cohort.start_year == Schedule.cohort_year)
         .outerjoin(
             milestone,
             and_(
                 milestone.schedule_id == Schedule.id,
-                milestone.declaration_type == str(declaration_type or ""),
+                milestone.declaration_type == bindparam("declaration_type"),
             ),
         )
-        .where(Schedule.id == schedule_id)
+        .outerjoin(own_state, literal(True))
+        .where(Schedule.id == bindparam("schedule_id"))
+    )
+
+
+_SCHEDULE_FACTS = _schedule_facts_statement()
+
+
+def _schedule_facts(
+    session: Session,
+    *,
+    schedule_id: uuid.UUID | None,
+    declaration_type: object,
+    profile_id: uuid.UUID,
+    provider_id: uuid.UUID,
+    programme: str,
+) -> ScheduleFacts | None:
+    if schedule_id is None:
+        return None
+    row = session.execute(
+        _SCHEDULE_FACTS,
+        {
+            "schedule_id": schedule_id,
+            "declaration_type": str(declaration_type or ""),
+            "profile_id": profile_id,
+            "provider_id": provider_id,
+            "programme": programme,
+            "today": clock.today(),
+        },
     ).first()
     if row is None:
         return None
     window = rules.Window(row[3], row[4]) if row[5] is not None else None
-    return ScheduleFacts(row[0], row[1], row[2], window)
+    withdrawn_at = row[7] if row[6] == "withdrawn" else None
+    return ScheduleFacts(row[0], row[1], row[2], window, withdrawn_at, row[8])
 
 
-def _latest_own_state(
-    session: Session, profile_id: uuid.UUID, provider_id: uuid.UUID
-) -> ParticipantProfileState | None:
-    return session.scalar(
-        select(ParticipantProfileState)
-        .where(
-            ParticipantProfileState.participant_profile_id == profile_id,
-            ParticipantProfileState.lead_provider_id == provider_id,
-        )
-        .order_by(ParticipantProfileState.created_at.desc())
-        .limit(1)
-    )
+_SLOT_HOLDER = select(Declaration).where(Declaration.billable_slot == bindparam("key"))
 
 
 def _slot_holder(session: Session, key: str) -> Declaration | None:
-    return session.scalar(select(Declaration).where(Declaration.billable_slot == key))
+    return session.scalar(_SLOT_HOLDER, {"key": key})
 
 
 def _identical(
@@ -152,6 +208,22 @@ def _identical(
     return rules.IdenticalDeclaration(holder.state)
 
 
+_OTHER_PERSON_DUPLICATE = (
+    select(Declaration)
+    .join(Participant, Participant.id == Declaration.participant_id)
+    .where(
+        Participant.trn == bindparam("trn"),
+        Participant.id != bindparam("person_id"),
+        Declaration.course_identifier == bindparam("course_identifier"),
+        Declaration.declaration_type == bindparam("declaration_type"),
+        Declaration.state.in_(rules.COUNTING_STATES),
+        Declaration.superseded_by_id.is_(None),
+    )
+    .order_by(Declaration.created_at)
+    .limit(1)
+)
+
+
 def _duplicate_of_other_person(
     session: Session, person: Person, course_identifier: str, declaration_type: str
 ) -> Declaration | None:
@@ -160,24 +232,28 @@ def _duplicate_of_other_person(
     if not person.trn:
         return None
     return session.scalar(
-        select(Declaration)
-        .join(Participant, Participant.id == Declaration.participant_id)
-        .where(
-            Participant.trn == person.trn,
-            Participant.id != person.id,
-            Declaration.course_identifier == course_identifier,
-            Declaration.declaration_type == declaration_type,
-            Declaration.state.in_(rules.COUNTING_STATES),
-            Declaration.superseded_by_id.is_(None),
-        )
-        .order_by(Declaration.created_at)
-        .limit(1)
+        _OTHER_PERSON_DUPLICATE,
+        {
+            "trn": person.trn,
+            "person_id": person.id,
+            "course_identifier": course_identifier,
+            "declaration_type": declaration_type,
+        },
     )
 
 
 def _refuse(session: Session, errors: list[tuple[str, str]]) -> None:
     session.rollback()
     raise UnprocessableEntity(errors)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A declaration just recorded, with what its response needs beyond its own columns."""
+
+    declaration: Declaration
+    statement_id: uuid.UUID | None
+    has_passed: bool | None
 
 
 # --- ECF -------------------------------------------------------------------------------------
@@ -206,11 +282,9 @@ class ProviderRecord:
         )
 
 
-def _provider_records(
-    session: Session, profile_id: uuid.UUID, provider_id: uuid.UUID
-) -> list[ProviderRecord]:
+def _provider_records_statement():
     mentor = aliased(ParticipantProfile)
-    rows = session.execute(
+    return (
         select(
             InductionRecord.schedule_id,
             InductionRecord.training_status,
@@ -223,9 +297,20 @@ def _provider_records(
         .join(Partnership, Partnership.id == InductionRecord.partnership_id)
         .outerjoin(mentor, mentor.id == InductionRecord.mentor_profile_id)
         .where(
-            InductionRecord.participant_profile_id == profile_id,
-            Partnership.lead_provider_id == provider_id,
+            InductionRecord.participant_profile_id == bindparam("profile_id"),
+            Partnership.lead_provider_id == bindparam("provider_id"),
         )
+    )
+
+
+_PROVIDER_RECORDS = _provider_records_statement()
+
+
+def _provider_records(
+    session: Session, profile_id: uuid.UUID, provider_id: uuid.UUID
+) -> list[ProviderRecord]:
+    rows = session.execute(
+        _PROVIDER_RECORDS, {"profile_id": profile_id, "provider_id": provider_id}
     ).all()
     return [ProviderRecord(*row) for row in rows]
 
@@ -248,7 +333,7 @@ def _ecf_profile(person: Person | None, course_identifier: str) -> ParticipantPr
 
 def _record_ecf(
     session: Session, provider_id: uuid.UUID, submission: rules.Submission, actor: Actor
-) -> Declaration:
+) -> Recorded:
     now = clock.now()
     person = find_person(session, submission.participant_id)
     profile = _ecf_profile(person, submission.course_identifier)
@@ -269,16 +354,19 @@ def _record_ecf(
         holder = _slot_holder(session, key)
     if profile is not None:
         records = _provider_records(session, profile.id, provider_id)
-        schedule = _schedule_facts(session, profile.schedule_id, submission.declaration_type)
-        state = _latest_own_state(session, profile.id, provider_id)
-        if state is not None and state.state == "withdrawn":
-            withdrawn_at = state.created_at
+        schedule = _schedule_facts(
+            session,
+            schedule_id=profile.schedule_id,
+            declaration_type=submission.declaration_type,
+            profile_id=profile.id,
+            provider_id=provider_id,
+            programme="ecf",
+        )
+        if schedule is not None:
+            withdrawn_at = schedule.withdrawn_at
+            next_statement = schedule.next_statement_id
         if declared_at is not None:
             in_force = record_in_force(records, declared_at)
-        if schedule is not None:
-            next_statement = statements.next_output_statement(
-                session, provider_id, schedule.cohort_year, "ecf", now.date()
-            )
     profile_type = profile.profile_type if profile else None
     detailed = bool(schedule and schedule.detailed_evidence)
     evidence = (
@@ -345,7 +433,7 @@ def _record_ecf(
         sparsity_uplift=profile.sparsity_uplift,
         billable_slot=key,
     )
-    _settle_new_declaration(
+    statement_id = _settle_new_declaration(
         session,
         declaration,
         person,
@@ -355,7 +443,7 @@ def _record_ecf(
     )
     if profile_type == "mentor" and declaration.declaration_type == "completed":
         recompute_mentor_completion(session, profile)
-    return declaration
+    return Recorded(declaration, statement_id, None)
 
 
 def _settle_new_declaration(
@@ -363,10 +451,11 @@ def _settle_new_declaration(
     declaration: Declaration,
     person: Person,
     fundable: bool,
-    next_statement: Statement | None,
+    next_statement: uuid.UUID | None,
     actor: Actor,
-) -> None:
-    """Insert, then apply the duplicate-person check, eligibility and statement attachment."""
+) -> uuid.UUID | None:
+    """Insert, then apply the duplicate-person check, eligibility and statement attachment.
+    Returns the statement the declaration now bills on, if any."""
     duplicate = _duplicate_of_other_person(
         session, person, declaration.course_identifier, declaration.declaration_type
     )
@@ -405,10 +494,11 @@ def _settle_new_declaration(
             state,
             {
                 "state": ["submitted", state],
-                "statement_id": next_statement.id if line is not None else None,
+                "statement_id": next_statement if line is not None else None,
                 "superseded_by_id": declaration.superseded_by_id,
             },
         )
+    return next_statement if state in rules.BILLABLE_STATES else None
 
 
 def recompute_mentor_completion(session: Session, profile: ParticipantProfile) -> None:
@@ -507,7 +597,7 @@ def npq_funding(
 
 def _record_npq(
     session: Session, provider_id: uuid.UUID, submission: rules.Submission, actor: Actor
-) -> Declaration:
+) -> Recorded:
     now = clock.now()
     person = find_person(session, submission.participant_id)
     enrolment = _npq_enrolment(person, submission.course_identifier, provider_id)
@@ -526,19 +616,22 @@ def _record_npq(
             lock_for_write(session, key)
         holder = _slot_holder(session, key)
     if enrolment is not None:
-        schedule = _schedule_facts(session, enrolment.schedule_id, submission.declaration_type)
-        state = _latest_own_state(session, enrolment.id, provider_id)
-        if state is not None and state.state == "withdrawn":
-            withdrawn_at = state.created_at
+        schedule = _schedule_facts(
+            session,
+            schedule_id=enrolment.schedule_id,
+            declaration_type=submission.declaration_type,
+            profile_id=enrolment.id,
+            provider_id=provider_id,
+            programme="npq",
+        )
+        if schedule is not None:
+            withdrawn_at = schedule.withdrawn_at
+            next_statement = schedule.next_statement_id
         funding = npq_funding(
             session,
             enrolment.npq_application_id or enrolment.id,
             schedule.cohort_year if schedule else None,
         )
-        if schedule is not None:
-            next_statement = statements.next_output_statement(
-                session, provider_id, schedule.cohort_year, "npq", now.date()
-            )
     course = npq_course(submission.course_identifier)
     facts = rules.NpqFacts(
         now=now,
@@ -580,7 +673,10 @@ def _record_npq(
         state="submitted",
         billable_slot=key,
     )
-    _settle_new_declaration(session, declaration, person, funding.fundable, next_statement, actor)
+    statement_id = _settle_new_declaration(
+        session, declaration, person, funding.fundable, next_statement, actor
+    )
+    passed = None
     if declaration.declaration_type == "completed" and course is not None and course.has_outcomes:
         passed = rules.parse_has_passed(submission.has_passed)
         session.add(
@@ -592,7 +688,7 @@ def _record_npq(
                 completion_date=declaration.declaration_date.date(),
             )
         )
-    return declaration
+    return Recorded(declaration, statement_id, passed)
 
 
 # --- entry points ----------------------------------------------------------------------------
@@ -605,19 +701,19 @@ def record_declaration(
     actor: Actor,
     *,
     before_commit=None,
-) -> Declaration:
+) -> Recorded:
     """Validate and record one declaration; ECF or NPQ rules by its course identifier.
 
-    `before_commit(declaration)` runs inside the transaction (the endpoint stores the
+    `before_commit(recorded)` runs inside the transaction (the endpoint stores the
     Idempotency-Key response there, so the record and its replay commit together)."""
     lock_for_write(session, submission.lock_key)
     if submission.is_npq:
-        declaration = _record_npq(session, provider_id, submission, actor)
+        recorded = _record_npq(session, provider_id, submission, actor)
     else:
-        declaration = _record_ecf(session, provider_id, submission, actor)
+        recorded = _record_ecf(session, provider_id, submission, actor)
     session.flush()
     if before_commit is not None:
-        before_commit(declaration)
+        before_commit(recorded)
     try:
         session.commit()
     except IntegrityError as error:
@@ -625,7 +721,7 @@ def record_declaration(
         if "billable_slot" in str(error.orig):
             raise UnprocessableEntity([("base", rules.ALREADY_SUBMITTED)]) from None
         raise
-    return declaration
+    return recorded
 
 
 def _parse_id(value: str) -> uuid.UUID:
@@ -688,7 +784,7 @@ def void_declaration(
                 line.state = "voided"
     else:
         assert next_statement is not None
-        statements.attach(session, declaration.id, next_statement, "awaiting_clawback")
+        statements.attach(session, declaration.id, next_statement.id, "awaiting_clawback")
         changes["clawback_statement_id"] = next_statement.id
     record_change(session, actor, "declaration", declaration.id, decision.target, changes)
     if declaration.declaration_type == "completed":
@@ -773,7 +869,7 @@ def promote_waiting_declarations(
             continue
         declaration.state = "eligible"
         declaration.updated_at = clock.now_seconds()
-        statements.attach(session, declaration.id, statement, "eligible")
+        statements.attach(session, declaration.id, statement.id, "eligible")
         record_change(
             session,
             actor,

@@ -45,9 +45,9 @@ def next_output_statement(
 
 
 def attach(
-    session: Session, declaration_id: uuid.UUID, statement: Statement, state: str
+    session: Session, declaration_id: uuid.UUID, statement_id: uuid.UUID, state: str
 ) -> StatementLineItem:
-    line = StatementLineItem(statement_id=statement.id, declaration_id=declaration_id, state=state)
+    line = StatementLineItem(statement_id=statement_id, declaration_id=declaration_id, state=state)
     session.add(line)
     return line
 
