@@ -13,7 +13,7 @@ from cpd_api.core.audit import Actor
 from cpd_api.core.body import data_attributes, read_json
 from cpd_api.core.database import lock_for_write
 from cpd_api.core.dependencies import db_session, list_filters, page
-from cpd_api.core.errors import NotFound, UnprocessableEntity
+from cpd_api.core.errors import NotAcceptable, NotFound, UnprocessableEntity
 from cpd_api.core.filters import Filters
 from cpd_api.core.jsonapi import JsonApiResponse
 from cpd_api.core.openapi import deep_object, json_response, page_parameter, schema_ref
@@ -118,7 +118,18 @@ def _version_routes(version: str) -> APIRouter:
         )
         return JsonApiResponse({"data": [schemas.serialize(v, version) for v in views]})
 
-    if version != "v3":
+    if version == "v3":
+
+        @router.get(
+            "/participant-declarations.csv",
+            include_in_schema=False,
+            name="list_declarations_csv_v3",
+        )
+        def no_csv_in_v3(_provider: CallingProvider = Depends(ecf_or_npq_provider)) -> Response:
+            """v3 dropped the CSV exports: the format is not offered (platform.md 4.9)."""
+            raise NotAcceptable()
+
+    else:
 
         @router.get(
             "/participant-declarations.csv",
