@@ -8,13 +8,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, select
 from sqlalchemy.orm import Session, aliased
 
 from cpd_api.core.paging import Page
 from cpd_api.core.sorting import order_by, parse_sort
-from cpd_api.participants.models import InductionRecord, Participant, ParticipantProfile
-from cpd_api.partnerships.models import Partnership
+from cpd_api.participants.models import (
+    InductionRecord,
+    Participant,
+    ParticipantProfile,
+    VisibleEnrolment,
+)
 
 SORT_COLUMNS = {"created_at": Participant.created_at, "updated_at": Participant.updated_at}
 
@@ -29,53 +33,31 @@ class UnfundedMentorRow:
     updated_at: datetime
 
 
-def _in_unchallenged_partnership_of(provider_id: uuid.UUID, partnership):
-    return and_(
-        partnership.lead_provider_id == provider_id,
-        partnership.challenged_at.is_(None),
-        partnership.challenge_reason.is_(None),
-    )
-
-
 def _unfunded_mentor_people(provider_id: uuid.UUID):
-    """Ids of the people behind the unfunded mentor set of the provider."""
-    record, ect_profile, partnership = (
-        aliased(InductionRecord),
-        aliased(ParticipantProfile),
-        aliased(Partnership),
-    )
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=record.participant_profile_id,
-            order_by=(
-                case((record.end_date.is_(None), 0), else_=1),
-                record.start_date.desc(),
-                record.created_at.desc(),
+    """Ids of the people behind the unfunded mentor set of the provider.
+
+    `visible_enrolments` already holds each profile's visible record for the provider
+    (ecf.md 1.4), so the mentors named on the ECTs' visible records, minus the mentors with
+    a visible record of their own, are two index lookups rather than a ranking of every
+    induction record in the provider's partnerships."""
+    ect_profile = aliased(ParticipantProfile)
+    assigned_mentors = (
+        select(InductionRecord.mentor_profile_id)
+        .join(
+            VisibleEnrolment,
+            and_(
+                VisibleEnrolment.induction_record_id == InductionRecord.id,
+                VisibleEnrolment.lead_provider_id == provider_id,
             ),
         )
-        .label("rank")
+        .join(ect_profile, ect_profile.id == VisibleEnrolment.participant_profile_id)
+        .where(ect_profile.profile_type == "ect", InductionRecord.mentor_profile_id.is_not(None))
     )
-    visible_ect_records = (
-        select(record.mentor_profile_id.label("mentor_profile_id"), rank)
-        .join(ect_profile, ect_profile.id == record.participant_profile_id)
-        .join(partnership, partnership.id == record.partnership_id)
-        .where(
-            ect_profile.profile_type == "ect",
-            _in_unchallenged_partnership_of(provider_id, partnership),
-        )
-        .subquery()
-    )
-    assigned_mentors = select(visible_ect_records.c.mentor_profile_id).where(
-        visible_ect_records.c.rank == 1, visible_ect_records.c.mentor_profile_id.is_not(None)
-    )
-    own_record, own_partnership = aliased(InductionRecord), aliased(Partnership)
+    own = aliased(VisibleEnrolment)
     visible_themselves = (
-        select(own_record.id)
-        .join(own_partnership, own_partnership.id == own_record.partnership_id)
+        select(own.participant_profile_id)
         .where(
-            own_record.participant_profile_id == ParticipantProfile.id,
-            _in_unchallenged_partnership_of(provider_id, own_partnership),
+            own.lead_provider_id == provider_id, own.participant_profile_id == ParticipantProfile.id
         )
         .exists()
     )
