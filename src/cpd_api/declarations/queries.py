@@ -5,18 +5,20 @@ declarations for participants it now trains (an `active` or `completed` inductio
 one of its partnerships) and, in v3 only, (c) other providers' counting declarations dated
 up to the leaving date of a participant leaving one of its partnerships.
 
-A page costs a fixed handful of statements whatever its size: one UNION that picks the page's
-ids, then one query each for the rows, their statement lines, NPQ outcomes and NPQ uplift
-eligibility, batched with `IN (...)`."""
+A page costs a fixed handful of statements whatever its size: the provider's own
+declarations read off the (provider, created_at) index up to the page, the few inherited ones
+(profiles shared with another provider), then one query each for the rows, their statement
+lines, NPQ outcomes and NPQ uplift eligibility, batched with `IN (...)`."""
 
 from __future__ import annotations
 
+import heapq
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Select, exists, or_, select, union
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from cpd_api.core.paging import Page
@@ -28,7 +30,7 @@ from cpd_api.providers.models import LeadProvider
 from cpd_api.schedules.reference_data import npq_course
 
 from . import rules
-from .models import Declaration, StatementLineItem
+from .models import Declaration, SharedProfile, StatementLineItem
 
 CSV_CHUNK = 1000
 
@@ -84,44 +86,124 @@ def _filtered(query: Select, filters: DeclarationFilters) -> Select:
     return query
 
 
-def visible_declarations(
-    provider_id: uuid.UUID, version: str, filters: DeclarationFilters
-) -> Select:
-    """(id, created_at) of every declaration the provider may see, filters applied."""
-    columns = (Declaration.id, Declaration.created_at)
-    own = select(*columns).where(Declaration.lead_provider_id == provider_id)
-    trained_now = (
-        select(InductionRecord.participant_profile_id)
+@dataclass(frozen=True, slots=True)
+class _ProviderRecord:
+    """One of the provider's induction records of a profile someone else may have declared."""
+
+    induction_status: str
+    end_date: datetime | None
+
+
+def _shared_profiles(
+    session: Session, provider_id: uuid.UUID, profile_ids: Sequence[uuid.UUID] | None = None
+) -> dict[uuid.UUID, list[_ProviderRecord]]:
+    """The provider's records of profiles shared with another provider (`shared_profiles`).
+
+    Only a provider with a record of a profile can declare for it, so these are the only
+    profiles whose other-provider declarations this provider might inherit; normally few
+    (transfers), which keeps the inherited part of a listing small."""
+    query = (
+        select(
+            InductionRecord.participant_profile_id,
+            InductionRecord.induction_status,
+            InductionRecord.end_date,
+        )
+        .join(
+            SharedProfile,
+            SharedProfile.participant_profile_id == InductionRecord.participant_profile_id,
+        )
         .join(Partnership, Partnership.id == InductionRecord.partnership_id)
         .where(
             Partnership.lead_provider_id == provider_id,
-            InductionRecord.induction_status.in_(("active", "completed")),
+            InductionRecord.induction_status.in_(("active", "completed", "leaving")),
         )
     )
-    inherited = select(*columns).where(
-        Declaration.lead_provider_id != provider_id,
-        Declaration.state.in_(rules.COUNTING_STATES),
-        Declaration.participant_profile_id.in_(trained_now),
-    )
-    branches = [_filtered(own, filters), _filtered(inherited, filters)]
-    if version == "v3":
-        leaving = exists().where(
-            InductionRecord.participant_profile_id == Declaration.participant_profile_id,
-            Partnership.id == InductionRecord.partnership_id,
-            Partnership.lead_provider_id == provider_id,
-            InductionRecord.induction_status == "leaving",
-            or_(
-                InductionRecord.end_date.is_(None),
-                Declaration.declaration_date <= InductionRecord.end_date,
+    if profile_ids is not None:
+        query = query.where(InductionRecord.participant_profile_id.in_(profile_ids))
+    shared: dict[uuid.UUID, list[_ProviderRecord]] = {}
+    for profile_id, status, end_date in session.execute(query):
+        shared.setdefault(profile_id, []).append(_ProviderRecord(status, end_date))
+    return shared
+
+
+def _inherits(records: list[_ProviderRecord], declaration_date: datetime, version: str) -> bool:
+    """ecf.md 1.5 (b) and, in v3, (c): trained now, or leaving after the declaration date."""
+    for record in records:
+        if record.induction_status in ("active", "completed"):
+            return True
+        if (
+            version == "v3"
+            and record.induction_status == "leaving"
+            and (record.end_date is None or declaration_date <= record.end_date)
+        ):
+            return True
+    return False
+
+
+def _inherited_keys(
+    session: Session, provider_id: uuid.UUID, version: str, filters: DeclarationFilters
+) -> list[tuple[datetime, uuid.UUID]]:
+    """(created_at, id) of other providers' counting declarations this provider sees."""
+    shared = _shared_profiles(session, provider_id)
+    if not shared:
+        return []
+    rows = session.execute(
+        _filtered(
+            select(
+                Declaration.created_at,
+                Declaration.id,
+                Declaration.participant_profile_id,
+                Declaration.declaration_date,
+            ).where(
+                Declaration.participant_profile_id.in_(list(shared)),
+                Declaration.lead_provider_id != provider_id,
+                Declaration.state.in_(rules.COUNTING_STATES),
             ),
+            filters,
         )
-        left = select(*columns).where(
-            Declaration.lead_provider_id != provider_id,
-            Declaration.state.in_(rules.COUNTING_STATES),
-            leaving,
+    ).all()
+    return sorted(
+        (created_at, declaration_id)
+        for created_at, declaration_id, profile_id, declared_at in rows
+        if _inherits(shared[profile_id], declared_at, version)
+    )
+
+
+def _own_keys(
+    session: Session, provider_id: uuid.UUID, filters: DeclarationFilters, limit: int | None
+) -> list[tuple[datetime, uuid.UUID]]:
+    query = _filtered(
+        select(Declaration.created_at, Declaration.id).where(
+            Declaration.lead_provider_id == provider_id
+        ),
+        filters,
+    ).order_by(Declaration.created_at, Declaration.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [(created_at, declaration_id) for created_at, declaration_id in session.execute(query)]
+
+
+def visible_ids(
+    session: Session,
+    provider_id: uuid.UUID,
+    version: str,
+    filters: DeclarationFilters,
+    page: Page | None,
+) -> list[uuid.UUID]:
+    """The ids of one page (or all, for CSV) of the visible declarations, oldest first.
+
+    The provider's own declarations are read straight off the (provider, created_at) index,
+    only as far as the page reaches; the few inherited ones are merged in order."""
+    reach = None if page is None else page.offset + page.limit
+    merged = list(
+        heapq.merge(
+            _own_keys(session, provider_id, filters, reach),
+            _inherited_keys(session, provider_id, version, filters),
         )
-        branches.append(_filtered(left, filters))
-    return union(*branches)
+    )
+    if page is not None:
+        merged = merged[page.offset : page.offset + page.limit]
+    return [declaration_id for _, declaration_id in merged]
 
 
 def list_declarations(
@@ -131,24 +213,14 @@ def list_declarations(
     filters: DeclarationFilters,
     page: Page,
 ) -> list[DeclarationView]:
-    visible = visible_declarations(provider_id, version, filters).subquery()
-    ids = list(
-        session.scalars(
-            select(visible.c.id)
-            .order_by(visible.c.created_at, visible.c.id)
-            .limit(page.limit)
-            .offset(page.offset)
-        )
-    )
-    return load_views(session, ids)
+    return load_views(session, visible_ids(session, provider_id, version, filters, page))
 
 
 def all_declarations(
     session: Session, provider_id: uuid.UUID, version: str, filters: DeclarationFilters
 ) -> Iterator[DeclarationView]:
     """Every visible declaration, loaded in chunks (the unpaginated CSV)."""
-    visible = visible_declarations(provider_id, version, filters).subquery()
-    ids = list(session.scalars(select(visible.c.id).order_by(visible.c.created_at, visible.c.id)))
+    ids = visible_ids(session, provider_id, version, filters, None)
     for start in range(0, len(ids), CSV_CHUNK):
         yield from load_views(session, ids[start : start + CSV_CHUNK])
 
@@ -156,15 +228,29 @@ def all_declarations(
 def find_declaration(
     session: Session, provider_id: uuid.UUID, version: str, declaration_id: str
 ) -> DeclarationView | None:
+    """One declaration if the provider may see it (no list filters apply)."""
     try:
         key = uuid.UUID(str(declaration_id))
     except ValueError:
         return None
-    visible = visible_declarations(provider_id, version, DeclarationFilters()).subquery()
-    found = session.scalar(select(visible.c.id).where(visible.c.id == key))
-    if found is None:
+    row = session.execute(
+        select(
+            Declaration.lead_provider_id,
+            Declaration.state,
+            Declaration.participant_profile_id,
+            Declaration.declaration_date,
+        ).where(Declaration.id == key)
+    ).first()
+    if row is None:
         return None
-    views = load_views(session, [found])
+    owner, state, profile_id, declared_at = row
+    if owner != provider_id:
+        if state not in rules.COUNTING_STATES:
+            return None
+        records = _shared_profiles(session, provider_id, [profile_id]).get(profile_id, [])
+        if not _inherits(records, declared_at, version):
+            return None
+    views = load_views(session, [key])
     return views[0] if views else None
 
 
