@@ -956,3 +956,58 @@ def test_s9_change_schedule_with_existing_declarations(client, db):
     )
     assert declared.status_code == 200, declared.text
     assert declared.json()["data"]["attributes"]["state"] == "eligible"
+
+
+def test_submitted_and_ineligible_declarations_can_be_voided(client, db):
+    f = fixture_f(db)
+    waiting = ect_on(db, f.pa1_id, eligibility="manual_check")
+    submitted = post(
+        client,
+        f.lp_a,
+        body(waiting.participant_id, "started", "2024-10-01T10:00:00Z"),
+        "2024-10-15T09:00:00Z",
+    ).json()["data"]
+    assert submitted["attributes"]["state"] == "submitted"
+    voided = void(client, f.lp_a, submitted["id"], "2024-10-15T09:00:00Z").json()["data"]
+    assert voided["attributes"]["state"] == "voided"
+    started_e1(client, f)
+    twin = ect_on(db, f.pa1_id, trn="1234567")
+    ineligible = post(
+        client,
+        f.lp_a,
+        body(twin.participant_id, "started", "2024-10-02T10:00:00Z"),
+        "2024-10-15T09:00:00Z",
+    ).json()["data"]
+    assert ineligible["attributes"]["state"] == "ineligible"
+    voided = void(client, f.lp_a, ineligible["id"], "2024-10-15T09:00:00Z").json()["data"]
+    assert voided["attributes"]["state"] == "voided"
+    assert voided["attributes"]["ineligible_for_funding_reason"] is None
+
+
+def test_clawed_back_declarations_cannot_be_voided(client, db):
+    f = fixture_f(db)
+    data = started_e1(client, f)
+    set_state(db, data["id"], "clawed_back")
+    refused = void(client, f.lp_a, data["id"], "2024-10-15T09:00:00Z")
+    assert errors(refused) == [
+        {
+            "title": "Invalid action",
+            "detail": "This declaration has been clawed-back, so you can only view it.",
+        }
+    ]
+
+
+def test_clawback_refused_when_the_cohort_has_no_open_statement(client, db):
+    f = fixture_f(db)
+    data = started_e1(client, f)
+    set_state(db, data["id"], "paid")
+    refused = void(client, f.lp_a, data["id"], "2025-05-15T09:00:00Z")
+    assert errors(refused) == [
+        {
+            "title": "Invalid action",
+            "detail": "Participant declaration You cannot submit or void declarations for the "
+            "2024 cohort. The funding contract for this cohort has ended. Get in touch if you "
+            "need to discuss this with us",
+        }
+    ]
+    assert show(client, f.lp_a, data["id"]).json()["data"]["attributes"]["state"] == "paid"
