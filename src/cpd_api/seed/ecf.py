@@ -335,6 +335,7 @@ class EcfGenerator:
         schedule: str | None = None,
         story: str = "normal",
         explicit: list[Planned] | None = None,
+        until: date | None = None,
     ) -> tuple[Row, Person, SchoolPlace, Row]:
         """One ECT or mentor with an induction record in `world`'s provider's partnership,
         a training-status history and the declarations the provider would have made."""
@@ -400,7 +401,7 @@ class EcfGenerator:
             induction_status=induction_status,
             mentor=mentor,
         )
-        stop = context.today
+        stop = min(until, context.today) if until else context.today
         if training_status != "active":
             state_day = context.day_between(
                 start_day + timedelta(days=60), context.past(start_day + timedelta(days=500))
@@ -540,6 +541,7 @@ class EcfGenerator:
             training_status="active",
             eligibility="eligible",
             schedule="ecf-standard-september",
+            until=leave,  # the old provider declares only while the ECT trains with it
         )
         leaving = next(
             r
