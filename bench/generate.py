@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 from bench.dataset import Dataset, Plan, build
 from cpd_api.core.database import Database
 from cpd_api.db import upgrade
+from cpd_api.declarations import sharing
 from cpd_api.participants import visibility
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cpd_api_bench"
@@ -138,7 +139,7 @@ def load(connection: psycopg.Connection, dataset: Dataset) -> dict[str, tuple[in
                 timings[name] = (len(table.rows), time.perf_counter() - started)
             # The triggers that maintain derived tables were bypassed with the foreign keys.
             started = time.perf_counter()
-            for statement in visibility.REBUILD:
+            for statement in (*visibility.REBUILD, *sharing.REBUILD):
                 connection.execute(statement)
             timings["(visible_enrolments)"] = (
                 connection.execute("SELECT count(*) FROM visible_enrolments").fetchone()[0],

@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from .core.database import Database
+from .declarations import sharing
 from .participants import visibility
 from .schedules.service import ReferenceDataSummary, load_reference_data
 
@@ -44,5 +45,6 @@ def upgrade(database: Database) -> ReferenceDataSummary:
     upgrade_schema(database)
     with database.engine.begin() as connection:
         visibility.install(connection)
+        sharing.install(connection)
     with database.session() as session:
         return load_reference_data(session)

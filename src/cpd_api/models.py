@@ -3,7 +3,7 @@
 from cpd_api.core.audit import AuditEvent
 from cpd_api.core.database import Base
 from cpd_api.core.idempotency import IdempotencyRecord
-from cpd_api.declarations.models import Declaration, StatementLineItem
+from cpd_api.declarations.models import Declaration, SharedProfile, StatementLineItem
 from cpd_api.delivery_partners.models import DeliveryPartner, ProviderRelationship
 from cpd_api.npq_applications.models import NpqApplication, NpqContract
 from cpd_api.outcomes.models import ParticipantOutcome
@@ -45,6 +45,7 @@ __all__ = [
     "Schedule",
     "School",
     "SchoolCohort",
+    "SharedProfile",
     "Statement",
     "StatementLineItem",
     "VisibleEnrolment",

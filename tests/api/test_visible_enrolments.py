@@ -1,6 +1,7 @@
-"""`visible_enrolments` follows every write that changes what a provider may list (ecf.md
-1.4-1.5), because database triggers maintain it: new, changed, moved and deleted induction
-records, challenged partnerships, and profiles changing owner."""
+"""`visible_enrolments` and `shared_profiles` follow every write that changes what a provider
+may list (ecf.md 1.4-1.5), because database triggers maintain them: new, changed, moved and
+deleted induction records and declarations, challenged partnerships, and profiles changing
+owner."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from datetime import timedelta
 from sqlalchemy import delete, select, text, update
 
 from cpd_api.core import clock
+from cpd_api.declarations import sharing
+from cpd_api.declarations.models import Declaration, SharedProfile
 from cpd_api.participants import visibility
 from cpd_api.participants.models import InductionRecord, ParticipantProfile, VisibleEnrolment
 from cpd_api.partnerships.models import Partnership
@@ -166,3 +169,86 @@ def test_rebuild_recomputes_rows_written_while_triggers_were_bypassed(db, sessio
     visibility.rebuild(session.connection())
     assert _rows(session) == expected
     assert {row[1] for row in expected} == {profile.id}
+
+
+# --- shared_profiles: records more than one provider trained or declared for ----------------
+
+
+def _shared(session) -> set:
+    session.flush()
+    return set(session.scalars(select(SharedProfile.participant_profile_id)))
+
+
+def _declaration(session, provider_id, profile) -> Declaration:
+    declaration = Declaration(
+        lead_provider_id=provider_id,
+        participant_id=profile.participant_id,
+        participant_profile_id=profile.id,
+        cohort_year=2024,
+        course_identifier="ecf-induction",
+        declaration_type="started",
+        declaration_date=clock.now_seconds(),
+        state="submitted",
+    )
+    session.add(declaration)
+    return declaration
+
+
+def test_a_record_becomes_shared_with_a_second_provider_and_stops_when_it_goes(db, session):
+    one = provider_with_token(db, "Provider A", ecf=True)
+    two = provider_with_token(db, "Provider B", ecf=True)
+    profile = builders.ect(session, builders.partnership(session, one.id))
+    declaration = _declaration(session, one.id, profile)
+    assert _shared(session) == set()
+
+    other = _declaration(session, two.id, profile)
+    assert _shared(session) == {profile.id}
+
+    session.execute(delete(Declaration).where(Declaration.id == other.id))
+    assert _shared(session) == set()
+
+    joining = builders.partnership(session, two.id)
+    record = InductionRecord(
+        participant_profile_id=profile.id,
+        school_id=joining.school_id,
+        cohort_year=2024,
+        partnership_id=joining.id,
+        schedule_id=_record(session, profile).schedule_id,
+        training_status="active",
+        induction_status="active",
+        start_date=clock.now_seconds(),
+    )
+    session.add(record)
+    assert _shared(session) == {profile.id}
+
+    session.execute(
+        update(InductionRecord)
+        .where(InductionRecord.id == record.id)
+        .values(partnership_id=_record_in(session, profile, one.id))
+    )
+    assert _shared(session) == set()
+    assert declaration.id is not None
+
+
+def _record_in(session, profile, provider_id):
+    return session.scalar(
+        select(InductionRecord.partnership_id)
+        .join(Partnership, Partnership.id == InductionRecord.partnership_id)
+        .where(
+            InductionRecord.participant_profile_id == profile.id,
+            Partnership.lead_provider_id == provider_id,
+        )
+        .limit(1)
+    )
+
+
+def test_shared_profiles_rebuild_matches_the_triggers(db, session):
+    one = provider_with_token(db, "Provider A", ecf=True)
+    two = provider_with_token(db, "Provider B", ecf=True)
+    profile = builders.ect(session, builders.partnership(session, one.id))
+    _declaration(session, two.id, profile)
+    expected = _shared(session)
+    session.execute(text("DELETE FROM shared_profiles"))
+
+    sharing.rebuild(session.connection())
+    assert _shared(session) == expected == {profile.id}

@@ -95,3 +95,19 @@ class StatementLineItem(IdMixin, TimestampsMixin, Base):
         Index("ix_statement_line_items_statement", "statement_id", "state"),
         Index("ix_statement_line_items_declaration", "declaration_id"),
     )
+
+
+class SharedProfile(Base):
+    """Derived: training records that more than one lead provider has trained (an induction
+    record in its partnership) or declared for.
+
+    Another provider's declarations can only be visible to a provider (ecf.md 1.5 (b), (c))
+    for such a record, and they are a few percent of all records: listing declarations
+    looks those up instead of testing every record the provider trains. Written only by
+    database triggers (`cpd_api.declarations.sharing`)."""
+
+    __tablename__ = "shared_profiles"
+
+    participant_profile_id: Mapped[uuid.UUID] = mapped_column(
+        UUID, ForeignKey("participant_profiles.id", ondelete="CASCADE"), primary_key=True
+    )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 06:58:54.014706
+Create Date: 2026-11-27 07:29:11.079361
 """
 
 from collections.abc import Sequence
@@ -735,6 +735,17 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "shared_profiles",
+        sa.Column("participant_profile_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["participant_profile_id"],
+            ["participant_profiles.id"],
+            name=op.f("fk_shared_profiles_participant_profile_id_participant_profiles"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("participant_profile_id", name=op.f("pk_shared_profiles")),
+    )
+    op.create_table(
         "visible_enrolments",
         sa.Column("lead_provider_id", sa.Uuid(), nullable=False),
         sa.Column("participant_profile_id", sa.Uuid(), nullable=False),
@@ -871,6 +882,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_visible_enrolments_page")
 
     op.drop_table("visible_enrolments")
+    op.drop_table("shared_profiles")
     with op.batch_alter_table("participant_profile_states", schema=None) as batch_op:
         batch_op.drop_index("ix_participant_profile_states_profile")
 
