@@ -223,3 +223,32 @@ def test_statements_come_with_line_totals(operator, db):
     assert one.json()["data"]["id"] == statement["id"]
     assert operator.get("/operator/statements/not-an-id", headers=AUTH).status_code == 404
     assert operator.get("/operator/statements?cohort=soon", headers=AUTH).status_code == 400
+
+
+def test_statement_totals_add_up_the_seeded_lines(operator, db):
+    from cpd_api.core.audit import Actor
+    from cpd_api.declarations.models import StatementLineItem
+    from cpd_api.seed.generator import SeedOptions
+    from cpd_api.seed.writer import seed_database
+
+    with db.session() as session:
+        data = seed_database(
+            session,
+            SeedOptions(providers=1, participants=40, seed=8),
+            actor=Actor.operator("tests"),
+            production=False,
+            today=date.today(),
+        )
+    provider = data.providers[0]
+    body = operator.get(f"/operator/statements?provider={provider.id}", headers=AUTH).json()
+    statements = body["data"]
+    assert {s["attributes"]["state"] for s in statements} == {"open", "payable", "paid"}
+    lines = sum(sum(s["attributes"]["totals"]["lines"].values()) for s in statements)
+    with db.session() as session:
+        assert lines == session.scalar(select(func.count()).select_from(StatementLineItem))
+    paid = [s for s in statements if s["attributes"]["paid"]]
+    assert any(s["attributes"]["totals"]["billable"] for s in paid)
+    npq = operator.get(
+        f"/operator/statements?provider={provider.id}&programme=npq", headers=AUTH
+    ).json()["data"]
+    assert npq and all(s["attributes"]["programme"] == "npq" for s in npq)

@@ -44,6 +44,13 @@ def test_seed_prints_a_token_per_provider_and_refuses_a_second_run(run):
     assert "Seeded 1 providers" in forced.output
 
 
+def test_seed_and_demo_explain_themselves(run):
+    for command in (["seed"], ["demo"]):
+        result = run(*command, "--help")
+        assert result.exit_code == 0
+        assert "Usage" in result.output
+
+
 def test_seed_refuses_production(run):
     result = run("seed", environment="production")
     assert result.exit_code == 1
