@@ -58,11 +58,12 @@ nav li{margin:4px 0}
 nav a{color:#1d70b8}
 nav a[aria-current]{font-weight:bold;color:#0b0c0c}
 main{flex:1;padding:16px 32px 48px;max-width:1100px;overflow-x:auto}
-table{border-collapse:collapse;margin:16px 0}
-th,td{border-bottom:1px solid #b1b4b6;padding:6px 12px 6px 0;text-align:left;vertical-align:top}
-code{background:#f3f2f1;padding:0 4px}
-pre{background:#f3f2f1;padding:12px;overflow-x:auto}
-pre code{padding:0}
+.doc table{border-collapse:collapse;margin:16px 0}
+.doc th,.doc td{border-bottom:1px solid #b1b4b6;padding:6px 12px 6px 0;text-align:left;
+vertical-align:top}
+.doc code{background:#f3f2f1;padding:0 4px}
+.doc pre{background:#f3f2f1;padding:12px;overflow-x:auto}
+.doc pre code{padding:0}
 footer{border-top:1px solid #b1b4b6;padding:12px 24px;color:#505a5f;font-size:.9em}
 """
 

@@ -84,7 +84,11 @@ def rendered(name: str, environment: str) -> str | None:
     source = _markdown_source(name)
     if source is None:
         return None
-    body = markdown.markdown(source, extensions=["tables", "fenced_code", "toc"])
+    body = (
+        '<article class="doc">'
+        + markdown.markdown(source, extensions=["tables", "fenced_code", "toc"])
+        + "</article>"
+    )
     title = source.splitlines()[0].lstrip("# ").strip() if source else name
     return layout.page(title=title, body=body, current=name, environment=environment)
 
@@ -190,7 +194,7 @@ def sandbox_landing(request: Request) -> Response:
     if environment != "sandbox":
         raise NotFound()
     base = escape(str(request.base_url).rstrip("/"))
-    body = SANDBOX_PAGE.replace("{base}", base)
+    body = '<article class="doc">' + SANDBOX_PAGE.replace("{base}", base) + "</article>"
     return _html(layout.page(title="Sandbox", body=body, current="", environment=environment))
 
 
