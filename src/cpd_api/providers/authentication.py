@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 import anyio
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -53,6 +53,21 @@ def _header(scope: Scope, wanted: bytes) -> str | None:
     return None
 
 
+_TOKEN_LOOKUP = (
+    select(
+        ApiToken.id,
+        ApiToken.kind,
+        ApiToken.last_used_at,
+        LeadProvider.id,
+        LeadProvider.name,
+        LeadProvider.ecf,
+        LeadProvider.npq,
+    )
+    .join(LeadProvider, LeadProvider.id == ApiToken.lead_provider_id)
+    .where(ApiToken.hashed_token == bindparam("hashed"))
+)
+
+
 class ApiGate:
     """ASGI middleware for every path under `/api/`."""
 
@@ -70,31 +85,21 @@ class ApiGate:
         self.anonymous_limiter = anonymous_limiter
 
     def _lookup(self, token: str | None) -> CallingProvider | None:
+        """One indexed read per request on a plain connection (no ORM session: this runs
+        before every API call), plus a write at most once a minute per token."""
         if not token:
             return None
-        hashed = rules.digest(token)
-        with self.database.session() as session:
-            row = session.execute(
-                select(
-                    ApiToken.id,
-                    ApiToken.kind,
-                    ApiToken.last_used_at,
-                    LeadProvider.id,
-                    LeadProvider.name,
-                    LeadProvider.ecf,
-                    LeadProvider.npq,
-                )
-                .join(LeadProvider, LeadProvider.id == ApiToken.lead_provider_id)
-                .where(ApiToken.hashed_token == hashed)
-            ).first()
+        with self.database.engine.connect() as connection:
+            row = connection.execute(_TOKEN_LOOKUP, {"hashed": rules.digest(token)}).first()
             if row is None:
                 return None
             token_id, kind, last_used_at, provider_id, name, ecf, npq = row
             now = clock.now()
             if needs_last_used_update(last_used_at, now):
-                session.execute(
+                connection.execute(
                     update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
                 )
+                connection.commit()
             if kind != "lead_provider":
                 return CallingProvider(provider_id, name, False, False, token_id, internal=True)
             return CallingProvider(provider_id, name, ecf, npq, token_id)
