@@ -6,6 +6,7 @@ from __future__ import annotations
 import orjson
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from cpd_api.core import idempotency
@@ -181,13 +182,11 @@ def _version_routes(version: str) -> APIRouter:
         attributes = data_attributes(await read_json(request))
         assert attributes is not None
         submission = rules.submission_from_attributes(attributes)
-        actor = Actor.provider(provider.id, provider.name)
         key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
-        if not key:
-            recorded = service.record_declaration(session, provider.id, submission, actor)
-            return JsonApiResponse({"data": schemas.serialize(_view(recorded, provider), version)})
-        return _idempotent_create(
-            session, provider, version, request.url.path, key, raw, submission, actor
+        # The use case blocks on the database (locks, commit): run it off the event loop so
+        # one worker keeps serving other requests meanwhile.
+        return await run_in_threadpool(
+            _create, session, provider, version, request.url.path, key, raw, submission
         )
 
     @router.put(
@@ -208,6 +207,22 @@ def _version_routes(version: str) -> APIRouter:
         return JsonApiResponse({"data": schemas.serialize(view, version)})
 
     return router
+
+
+def _create(
+    session: Session,
+    provider: CallingProvider,
+    version: str,
+    path: str,
+    key: str,
+    raw: bytes,
+    submission: rules.Submission,
+) -> Response:
+    actor = Actor.provider(provider.id, provider.name)
+    if key:
+        return _idempotent_create(session, provider, version, path, key, raw, submission, actor)
+    recorded = service.record_declaration(session, provider.id, submission, actor)
+    return JsonApiResponse({"data": schemas.serialize(_view(recorded, provider), version)})
 
 
 def _idempotent_create(
