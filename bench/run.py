@@ -532,6 +532,58 @@ def floors(facts: Facts, outcomes: list[Outcome], bounds: Bounds) -> list[dict]:
     return measured
 
 
+def _find(outcomes: list[Outcome], prefix: str) -> Outcome | None:
+    for outcome in outcomes:
+        if outcome.scenario.name.startswith(prefix) and outcome.available and outcome.result:
+            return outcome
+    return None
+
+
+def target_rows(outcomes: list[Outcome], floor_rows: list[dict]) -> list[list[str]]:
+    """Each target of issue 7 with the figure it is judged on and whether it is met."""
+    rows: list[list[str]] = []
+
+    def judge(name: str, measured: float | None, limit: float, unit: str, at_most: bool) -> None:
+        if measured is None:
+            rows.append([name, "not measured", ""])
+            return
+        met = measured <= limit if at_most else measured >= limit
+        rows.append([name, f"{measured:,.1f} {unit}", "met" if met else "not met"])
+
+    first = _find(outcomes, "v3 participants, 100/page, page 1, 1 client")
+    busy = next(
+        (o for o in outcomes if o.scenario.name.startswith("v3 participants, 100/page, page 1,")
+         and o.scenario.connections > 1 and o.available),
+        None,
+    )  # fmt: skip
+    late = next(
+        (o for o in outcomes if "100/page, page" in o.scenario.name
+         and "page 1," not in o.scenario.name and o.available),
+        None,
+    )  # fmt: skip
+    judge("page of 100, p95, 1 client <= 25 ms", first and first.percentile(0.95), 25, "ms", True)
+    judge("page of 100 with workers >= 400 req/s", busy and busy.rate, 400, "req/s", False)
+    big = _find(outcomes, "v3 participants, 3000/page, page 1,")
+    judge("3000 per page (page 1), p95 <= 250 ms", big and big.percentile(0.95), 250, "ms", True)
+    last = next((o for o in outcomes if "(last)" in o.scenario.name and o.available), None)
+    judge("3000 per page (last page), p95 <= 250 ms", last and last.percentile(0.95), 250, "ms",
+          True)  # fmt: skip
+    ratio = None
+    if first and late and first.percentile(0.5) and late.percentile(0.5):
+        ratio = late.percentile(0.5) / first.percentile(0.5)
+    judge("page 300 / page 1 (p50) <= 1.5x", ratio, 1.5, "x", True)
+    post = _find(outcomes, "POST")
+    judge("POST declarations >= 200/s", post and post.rate, 200, "req/s", False)
+    sync = _find(outcomes, "full sync")
+    per_100k = None
+    if sync and sync.result.get("records"):
+        per_100k = sync.result["wall_seconds"] / sync.result["records"] * 100_000
+    judge("full sync, seconds per 100,000 participants <= 10 s", per_100k, 10, "s", True)
+    worst = max((f["ratio"] for f in floor_rows if f["ratio"] is not None), default=None)
+    judge("endpoint / floor (p50, worst page) <= 2x", worst, 2, "x", True)
+    return rows
+
+
 def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
@@ -577,6 +629,10 @@ Produced by `bench/run.py` ({config["mode"]}); see `bench/README.md` for what ea
 - CPU columns: CPU seconds used during the scenario by the client process, the server's
   processes and all PostgreSQL processes, as a share of the machine ({info["cpus"]} CPUs x wall
   time). The client runs on the same machine and its share is taken from the server.
+
+## Targets
+
+{markdown_table(["target", "measured", "verdict"], target_rows(outcomes, floor_rows))}
 
 ## Scenarios
 
