@@ -35,7 +35,7 @@ from rich.table import Table
 
 from bench import floor
 from bench.generate import DATASET_FILE, OUT, libpq_url
-from bench.server import BENCH_REDIS_URL, Server, cpu_seconds, running_server
+from bench.server import BENCH_REDIS_URL, Server, cpu_snapshot, cpu_used, running_server
 
 ROOT = Path(__file__).resolve().parent
 RESULTS_FILE = ROOT / "RESULTS.md"
@@ -401,10 +401,10 @@ def run_scenario(server: Server, scenario: Scenario) -> Outcome:
         "once": scenario.once,
         **{k: v for k, v in scenario.extra.items() if k in ("tokens", "path", "per_page")},
     }
-    before = cpu_seconds(server.process.pid)
+    before = cpu_snapshot(server.process.pid)
     result = run_client(spec)
-    after = cpu_seconds(server.process.pid)
-    return Outcome(scenario, True, result, {k: after[k] - before[k] for k in after})
+    after = cpu_snapshot(server.process.pid)
+    return Outcome(scenario, True, result, cpu_used(before, after))
 
 
 def machine() -> dict[str, str]:
@@ -503,33 +503,32 @@ HEADERS = [
 ]
 
 
-def floors(facts: Facts, outcomes: list[Outcome], bounds: Bounds) -> list[dict]:
+def measure_floor(facts: Facts, outcome: Outcome, bounds: Bounds) -> dict | None:
+    """The floor of a scenario's page, measured right after the scenario so that both see
+    the same machine (other work on it moves both alike)."""
     provider_id = facts.provider_ids[BENCH_PROVIDER]
-    measured = []
-    for outcome in outcomes:
-        wanted = outcome.scenario.extra.get("floor")
-        if not wanted:
-            continue
-        number, per_page = wanted
-        result = floor.measure(
-            libpq_url(facts.database_url),
-            provider_id,
-            number,
-            per_page,
-            repeats=bounds.floor_repeats,
-            max_seconds=bounds.floor_seconds,
-        )
-        endpoint = outcome.percentile(0.50) if outcome.available else None
-        result.update(
-            {
-                "page": number,
-                "per_page": per_page,
-                "endpoint_p50_ms": endpoint,
-                "ratio": None if endpoint is None else endpoint / result["p50_ms"],
-            }
-        )
-        measured.append(result)
-    return measured
+    wanted = outcome.scenario.extra.get("floor")
+    if not wanted:
+        return None
+    number, per_page = wanted
+    result = floor.measure(
+        libpq_url(facts.database_url),
+        provider_id,
+        number,
+        per_page,
+        repeats=bounds.floor_repeats,
+        max_seconds=bounds.floor_seconds,
+    )
+    endpoint = outcome.percentile(0.50) if outcome.available else None
+    result.update(
+        {
+            "page": number,
+            "per_page": per_page,
+            "endpoint_p50_ms": endpoint,
+            "ratio": None if endpoint is None else endpoint / result["p50_ms"],
+        }
+    )
+    return result
 
 
 def _find(outcomes: list[Outcome], prefix: str) -> Outcome | None:
@@ -680,7 +679,8 @@ def run(
     load_before = (
         wait_for_quiet(quiet_below, 600) if quiet_below is not None else os.getloadavg()[0]
     )
-    outcomes = []
+    outcomes: list[Outcome] = []
+    floor_rows: list[dict] = []
     with running_server(
         facts.database_url,
         workers=workers,
@@ -692,11 +692,13 @@ def run(
             started = time.perf_counter()
             outcome = run_scenario(server, scenario)
             outcomes.append(outcome)
+            floor_row = measure_floor(facts, outcome, bounds)
+            if floor_row is not None:
+                floor_rows.append(floor_row)
             console.print(
                 f"  {outcome.note or 'done'} in {time.perf_counter() - started:.1f} s",
                 highlight=False,
             )
-    floor_rows = floors(facts, outcomes, bounds)
     table = Table(title="cpd-api benchmark")
     for header in HEADERS:
         table.add_column(header)

@@ -134,7 +134,22 @@ def _stat(pid: int) -> tuple[int, str, float] | None:
 
 
 def cpu_seconds(root_pid: int) -> dict[str, float]:
-    """CPU used so far by the server's process tree and by every PostgreSQL process."""
+    """CPU used so far by the server's process tree and by every PostgreSQL process (totals;
+    `cpu_used` turns two of these snapshots into what was used in between)."""
+    return {name: sum(per_pid.values()) for name, per_pid in cpu_snapshot(root_pid).items()}
+
+
+def cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict:
+    """CPU seconds used between two snapshots. Processes that exited in between are left
+    out (their last interval is lost, so this can only under-count), never subtracted."""
+    return {
+        name: sum(cpu - before[name].get(pid, 0.0) for pid, cpu in after[name].items())
+        for name in after
+    }
+
+
+def cpu_snapshot(root_pid: int) -> dict[str, dict[int, float]]:
+    """CPU seconds so far per process: the server's process tree, and PostgreSQL's."""
     stats = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -144,11 +159,12 @@ def cpu_seconds(root_pid: int) -> dict[str, float]:
     children: dict[int, list[int]] = {}
     for pid, (parent, _, _) in stats.items():
         children.setdefault(parent, []).append(pid)
-    tree, stack = 0.0, [root_pid]
+    tree: dict[int, float] = {}
+    stack = [root_pid]
     while stack:
         pid = stack.pop()
         if pid in stats:
-            tree += stats[pid][2]
+            tree[pid] = stats[pid][2]
         stack.extend(children.get(pid, []))
-    postgres = sum(cpu for _, name, cpu in stats.values() if name.startswith("postgres"))
+    postgres = {pid: cpu for pid, (_, name, cpu) in stats.items() if name.startswith("postgres")}
     return {"server": tree, "postgres": postgres}
