@@ -49,7 +49,9 @@ SCHOOLS_HEADER = (
     "section_41_approved,induction_tutor_name,induction_tutor_email,cohort,"
     "induction_programme_choice\n"
 )
-SCHOOLS_CSV = SCHOOLS_HEADER + """\
+SCHOOLS_CSV = (
+    SCHOOLS_HEADER
+    + """\
 100001,Community,1,1,true,false,Ann Tutor,ann@school.example,2024,full_induction_programme
 100001,Community,1,1,true,false,Ann Tutor,ann@school.example,2023,core_induction_programme
 100002,Independent School,11,1,true,false,,,,
@@ -57,6 +59,7 @@ SCHOOLS_CSV = SCHOOLS_HEADER + """\
 100004,Closed School,1,2,true,false,,,,
 100005,Welsh School,30,1,false,false,,,,
 """
+)
 
 
 def test_schools_import_decides_eligibility_and_cohort_choices(db):
