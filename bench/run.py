@@ -613,6 +613,11 @@ def write_results(
                     f"- {name}: {item['records']:,} participants, {item['pages']} pages, "
                     f"{item['seconds']:.2f} s"
                 )
+    error_lines = [
+        f"- {o.scenario.name}: `{o.result['sample_error'][:200]}`"
+        for o in outcomes
+        if o.result and o.result.get("sample_error")
+    ]
     text = f"""# Benchmark results
 
 Produced by `bench/run.py` ({config["mode"]}); see `bench/README.md` for what each figure means.
@@ -640,6 +645,10 @@ Produced by `bench/run.py` ({config["mode"]}); see `bench/README.md` for what ea
 ## Full sync
 
 {chr(10).join(sync_lines) or "not run"}
+
+## Errors seen (first error body per scenario)
+
+{chr(10).join(error_lines) or "none"}
 
 ## Floor (same page with raw SQL + orjson, no HTTP) and ratio
 
