@@ -165,3 +165,28 @@ def test_a_row_needs_exactly_one_kind_of_decision(db, import_file):
     )
     assert result.exit_code == 1
     assert "exactly one" in result.output
+
+
+def test_npq_decision_moves_the_enrolment_and_sibling_applications(db, import_file):
+    provider = provider_with_token(db, "Provider P", ecf=False, npq=True)
+    other = provider_with_token(db, "Provider Q", ecf=False, npq=True)
+    with db.session() as session, clock.travel_to(builders.at("2024-09-01T09:00:00Z")):
+        owner = person(session, uuid.uuid4(), trn="7777778")
+        application, enrolment = builders.npq_enrolment(
+            session, provider.id, person=owner, course="npq-headship", eligible_for_funding=False
+        )
+        sibling = builders.npq_application(
+            session, other.id, person=owner, course="npq-headship", status="rejected"
+        )
+        ids = (application.id, enrolment.id, sibling.id)
+    result = import_file(
+        "2025-02-11T09:00:00Z",
+        f'{{"npq_application_id": "{ids[0]}", "eligible_for_funding": true}}\n',
+        ".jsonl",
+    )
+    assert result.exit_code == 0, result.output
+    moved = builders.at("2025-02-11T09:00:00Z")
+    with db.session() as session:
+        assert session.get(NpqApplication, ids[0]).updated_at >= moved
+        assert session.get(ParticipantProfile, ids[1]).updated_at >= moved
+        assert session.get(NpqApplication, ids[2]).updated_at >= moved

@@ -12,13 +12,15 @@ import uuid
 from typing import Literal
 
 from pydantic import BaseModel, model_validator
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from cpd_api.core import clock
 from cpd_api.core.audit import Actor, record_change
 from cpd_api.core.intake import IntakeKind, IntakeRejected, IntakeResult, RowError
 from cpd_api.npq_applications.models import NpqApplication
 from cpd_api.participants.models import ParticipantProfile
+from cpd_api.participants.npq.service import touch_course_applications
 from cpd_api.participants.timestamps import touch_participants
 
 from . import service
@@ -75,6 +77,19 @@ def _load(
     return profiles, applications
 
 
+def _touch_npq_dependants(session: Session, application: NpqApplication) -> None:
+    """The decision changes what more than this application shows: the person's other
+    applications for the course derive their `eligible_for_funding` from it, and the
+    enrolment (v2 enrolments CSV, `updated_since`) shows the raw flag."""
+    touch_course_applications(session, application.participant_id, application.course_identifier)
+    session.execute(
+        update(ParticipantProfile)
+        .where(ParticipantProfile.npq_application_id == application.id)
+        .values(updated_at=clock.now_seconds())
+        .execution_options(synchronize_session="fetch")
+    )
+
+
 def apply_eligibility(
     session: Session, rows: list[tuple[int, EligibilityRow]], actor: Actor
 ) -> IntakeResult:
@@ -118,6 +133,7 @@ def apply_eligibility(
                     },
                 )
                 application.eligible_for_funding = bool(row.eligible_for_funding)
+                _touch_npq_dependants(session, application)
                 touched.add(application.participant_id)
                 updated += 1
     session.flush()
