@@ -20,6 +20,7 @@ from .core.audit import Actor
 from .core.config import ConfigurationError, Settings, get_settings
 from .core.database import Database
 from .core.formats import timestamp
+from .intake_kinds import KIND_MODULES
 
 app = typer.Typer(
     name="cpd-api",
@@ -265,7 +266,7 @@ def export_openapi(
 @app.command("import")
 @reports_errors
 def import_data(
-    kind: Annotated[str, typer.Argument(help="What the file holds (see --help for kinds).")],
+    kind: Annotated[str, typer.Argument(help=f"What the file holds: {', '.join(KIND_MODULES)}.")],
     file: Annotated[Path, typer.Argument(help="CSV, or JSON Lines (.jsonl).", exists=False)],
     file_format: Annotated[
         str | None, typer.Option("--format", help="csv or jsonl (default: by file ending).")

@@ -17,6 +17,7 @@ KIND_MODULES: dict[str, str] = {
     "ecf-participants": "cpd_api.participants.ecf.intake:ECF_PARTICIPANTS",
     "eligibility": "cpd_api.declarations.intake:ELIGIBILITY",
     "npq-applications": "cpd_api.npq_applications.intake:NPQ_APPLICATIONS",
+    "schedules": "cpd_api.schedules.intake:SCHEDULES",
 }
 
 
