@@ -7,7 +7,8 @@ COPY pyproject.toml README.md ./
 COPY src ./src
 
 # The install of .ci/run and the README.
-RUN python3 -m venv .venv && .venv/bin/pip install -q --upgrade pip && .venv/bin/pip install -q -e '.[test]'
+RUN python3 -m venv --clear .venv && .venv/bin/python -m pip install -q --upgrade pip \
+    && .venv/bin/python -m pip install -q -e '.[test]'
 
 ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1

@@ -22,7 +22,7 @@ from cpd_api.core.config import Settings
 from tests.factories import provider_with_token
 
 ROOT = Path(__file__).resolve().parents[2]
-INSTALL = ".venv/bin/pip install -q -e '.[test]'"
+INSTALL = ".venv/bin/python -m pip install -q -e '.[test]'"
 
 
 def _dockerfile() -> str:
@@ -41,7 +41,8 @@ def _dockerfile_command() -> list[str]:
 def test_the_image_installs_exactly_as_ci_does():
     ci = (ROOT / ".ci" / "run").read_text()
     dockerfile = _dockerfile()
-    assert "python3 -m venv .venv" in ci and "python3 -m venv .venv" in dockerfile
+    assert "python3 -m venv --clear .venv" in ci
+    assert "python3 -m venv --clear .venv" in dockerfile
     assert INSTALL in ci
     assert INSTALL in dockerfile
     assert "FROM python:3.11" in dockerfile
