@@ -125,3 +125,17 @@ def client(app) -> Iterator[TestClient]:
 def session(db: Database):
     with db.session() as s:
         yield s
+
+
+@pytest.fixture
+def still_clock():
+    """Stop the clock's underlying time source for the test: a request sent with
+    `X-With-Server-Date` then runs exactly at that instant, so timestamps in assertions do
+    not depend on how long a loaded machine takes to answer."""
+    import time
+
+    from cpd_api.core import clock
+
+    frozen = time.time()
+    with clock.use_source(lambda: frozen):
+        yield

@@ -23,6 +23,9 @@ from tests.contract.reference import assert_matches_contract
 from tests.factories import provider_with_token
 from tests.factories_ecf_participants import E1_ID, M1_ID, declaration, fixture_f, records_of
 
+# Exact timestamps after X-With-Server-Date must not depend on machine load.
+pytestmark = pytest.mark.usefixtures("still_clock")
+
 NOW = "2025-02-15T12:00:00Z"
 UNKNOWN = (
     "Your update cannot be made as the '#/participant_id' is not recognised. "

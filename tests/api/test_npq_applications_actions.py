@@ -16,6 +16,9 @@ from tests import builders
 from tests.contract.reference import assert_error_document, assert_matches_contract
 from tests.factories_npq import arranged, npq_declaration, npq_world
 
+# Exact timestamps after X-With-Server-Date must not depend on machine load.
+pytestmark = pytest.mark.usefixtures("still_clock")
+
 CONTRACT_DATA = (
     "There’s an issue with your contract data. Contact us so we can rectify this for you"
 )

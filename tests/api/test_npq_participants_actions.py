@@ -16,6 +16,9 @@ from tests import builders
 from tests.contract.reference import assert_error_document, assert_matches_contract
 from tests.factories_npq import arranged, npq_declaration, npq_world
 
+# Exact timestamps after X-With-Server-Date must not depend on machine load.
+pytestmark = pytest.mark.usefixtures("still_clock")
+
 NOT_RECOGNISED = (
     "Your update cannot be made as the '#/participant_id' is not recognised. Check participant "
     "details and try again."

@@ -14,6 +14,7 @@ from cpd_api.core.config import Settings
 from cpd_api.core.dependencies import db_session, list_filters, page, query_params, settings
 from cpd_api.core.errors import NotFound
 from cpd_api.core.filters import Filters
+from cpd_api.core.identifiers import path_id
 from cpd_api.core.jsonapi import JsonApiResponse
 from cpd_api.core.openapi import (
     deep_object,
@@ -24,7 +25,6 @@ from cpd_api.core.openapi import (
 )
 from cpd_api.core.paging import Page
 from cpd_api.core.query import QueryParams
-from cpd_api.participants.identity import as_uuid
 from cpd_api.participants.npq.schemas import csv_response
 from cpd_api.providers.authentication import CallingProvider
 from cpd_api.providers.dependencies import npq_provider
@@ -124,9 +124,7 @@ def _show_handler(version: str) -> Callable[..., JsonApiResponse]:
         session: Session = Depends(db_session),
         provider: CallingProvider = Depends(npq_provider),
     ) -> JsonApiResponse:
-        application_id = as_uuid(id)
-        if application_id is None:
-            raise NotFound()
+        application_id = path_id(id)
         return _render(session, provider, application_id, version)
 
     return show_application

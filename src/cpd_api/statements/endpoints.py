@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
 from cpd_api.core.dependencies import db_session, list_filters, page
 from cpd_api.core.errors import NotFound
 from cpd_api.core.filters import Filters
+from cpd_api.core.identifiers import path_id
 from cpd_api.core.jsonapi import JsonApiResponse
 from cpd_api.core.openapi import deep_object, json_response, page_parameter
 from cpd_api.core.paging import Page
@@ -63,10 +62,7 @@ def show_statement(
     session: Session = Depends(db_session),
     provider: CallingProvider = Depends(any_provider),
 ) -> JsonApiResponse:
-    try:
-        statement_id = uuid.UUID(id)
-    except ValueError:
-        raise NotFound() from None
+    statement_id = path_id(id)
     row = queries.find_statement(session, provider.id, statement_id)
     if row is None:
         raise NotFound()

@@ -4,8 +4,6 @@ involving the provider. The literal path is registered before participants' `{id
 
 from __future__ import annotations
 
-import uuid
-
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
@@ -13,6 +11,7 @@ from cpd_api.core import clock
 from cpd_api.core.dependencies import db_session, list_filters, page
 from cpd_api.core.errors import NotFound
 from cpd_api.core.filters import Filters
+from cpd_api.core.identifiers import path_id
 from cpd_api.core.jsonapi import JsonApiResponse
 from cpd_api.core.openapi import deep_object, json_response, page_parameter
 from cpd_api.core.paging import Page
@@ -70,10 +69,7 @@ def show_transfers(
     session: Session = Depends(db_session),
     provider: CallingProvider = Depends(ecf_provider),
 ) -> JsonApiResponse:
-    try:
-        participant_id = uuid.UUID(id)
-    except ValueError:
-        raise NotFound() from None
+    participant_id = path_id(id)
     item = queries.find_transfers(session, provider.id, participant_id, today=clock.today())
     if item is None:
         raise NotFound()

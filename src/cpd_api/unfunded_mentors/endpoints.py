@@ -3,14 +3,13 @@ longer train), so the provider can still give them access to its learning materi
 
 from __future__ import annotations
 
-import uuid
-
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
 from cpd_api.core.dependencies import db_session, list_filters, page, query_params
 from cpd_api.core.errors import NotFound
 from cpd_api.core.filters import Filters
+from cpd_api.core.identifiers import path_id
 from cpd_api.core.jsonapi import JsonApiResponse
 from cpd_api.core.openapi import deep_object, json_response, page_parameter, sort_parameter
 from cpd_api.core.paging import Page
@@ -71,10 +70,7 @@ def show_unfunded_mentor(
     session: Session = Depends(db_session),
     provider: CallingProvider = Depends(ecf_provider),
 ) -> JsonApiResponse:
-    try:
-        participant_id = uuid.UUID(id)
-    except ValueError:
-        raise NotFound() from None
+    participant_id = path_id(id)
     row = queries.find_unfunded_mentor(session, provider.id, participant_id)
     if row is None:
         raise NotFound()

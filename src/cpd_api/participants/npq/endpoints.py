@@ -14,6 +14,7 @@ from cpd_api.core.config import Settings
 from cpd_api.core.dependencies import db_session, list_filters, page, query_params, settings
 from cpd_api.core.errors import NotAcceptable, NotFound
 from cpd_api.core.filters import Filters
+from cpd_api.core.identifiers import path_id
 from cpd_api.core.jsonapi import JsonApiResponse
 from cpd_api.core.openapi import (
     deep_object,
@@ -27,7 +28,6 @@ from cpd_api.core.query import QueryParams
 from cpd_api.providers.authentication import CallingProvider
 from cpd_api.providers.dependencies import npq_provider
 
-from ..identity import as_uuid
 from . import queries, service
 from .schemas import (
     SERIALIZERS,
@@ -102,9 +102,7 @@ def _show_handler(version: str) -> Callable[..., JsonApiResponse]:
         session: Session = Depends(db_session),
         provider: CallingProvider = Depends(npq_provider),
     ) -> JsonApiResponse:
-        participant_id = as_uuid(id)
-        if participant_id is None:
-            raise NotFound()
+        participant_id = path_id(id)
         return _render(session, provider, participant_id, version)
 
     return show_participant
