@@ -55,6 +55,11 @@ def test_metrics_count_requests_by_route_template(client, db):
     client.get("/check")
     text = client.get("/metrics").text
     assert 'cpd_api_requests_total{method="GET",route="/check",status="200"}' in text
+    client.get("/api/v1/participant-declarations", headers=provider.headers)
+    client.get("/api/v3/participant-declarations", headers=provider.headers)
+    text = client.get("/metrics").text
+    for version in ("v1", "v3"):
+        assert f'route="/api/{version}/participant-declarations",status="200"' in text, version
     assert "cpd_api_request_duration_seconds_bucket" in text
 
 

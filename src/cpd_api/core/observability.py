@@ -63,11 +63,19 @@ def configure_logging(level: int = logging.INFO) -> None:
 
 
 def route_template(scope: Scope) -> str:
+    """The matched route's template with its version prefix, e.g. `/api/v3/participants/ecf`.
+
+    Routers included under `/api/vN` report their own relative template, so the version
+    is taken back from the request path: metrics must tell v1, v2 and v3 apart."""
     route = scope.get("route")
-    path = getattr(route, "path", None)
-    if path:
-        return path
-    return "unmatched"
+    template = getattr(route, "path", None)
+    if not template:
+        return "unmatched"
+    path = scope.get("path", "")
+    if path.startswith("/api/v") and not template.startswith("/api/"):
+        version = path.split("/", 3)[2]
+        return f"/api/{version}{template}"
+    return template
 
 
 class ObservabilityMiddleware:
