@@ -95,6 +95,18 @@ def form_parameter(
     return parameter
 
 
+def json_request_body(
+    model: type[BaseModel], *, required: bool = True, version: str | None = None
+) -> dict[str, Any]:
+    """`openapi_extra` describing a JSON:API request body of `model`."""
+    return {
+        "requestBody": {
+            "required": required,
+            "content": {"application/json": {"schema": schema_ref(model, version)}},
+        }
+    }
+
+
 def json_response(
     model: type[BaseModel] | None, description: str, version: str | None = None
 ) -> dict[str, Any]:

@@ -17,7 +17,12 @@ from cpd_api.core.dependencies import db_session, list_filters, page
 from cpd_api.core.errors import NotAcceptable, NotFound, UnprocessableEntity
 from cpd_api.core.filters import Filters
 from cpd_api.core.jsonapi import JsonApiResponse
-from cpd_api.core.openapi import deep_object, json_response, page_parameter, schema_ref
+from cpd_api.core.openapi import (
+    deep_object,
+    json_request_body,
+    json_response,
+    page_parameter,
+)
 from cpd_api.core.paging import Page
 from cpd_api.providers.authentication import CallingProvider
 from cpd_api.providers.dependencies import ecf_or_npq_provider
@@ -165,12 +170,7 @@ def _version_routes(version: str) -> APIRouter:
         "/participant-declarations",
         summary="Declare a participant has reached a milestone",
         name=f"create_declaration_{version}",
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": schema_ref(schemas.DeclarationRequest)}},
-            }
-        },
+        openapi_extra=json_request_body(schemas.DeclarationRequest),
         responses={200: json_response(single, "The declaration recorded", version)},
     )
     async def create_declaration(

@@ -18,9 +18,9 @@ from cpd_api.core.identifiers import path_id
 from cpd_api.core.jsonapi import JsonApiResponse
 from cpd_api.core.openapi import (
     deep_object,
+    json_request_body,
     json_response,
     page_parameter,
-    schema_ref,
     sort_parameter,
 )
 from cpd_api.core.paging import Page
@@ -216,12 +216,7 @@ def _router(version: str) -> APIRouter:
         _accept_handler(version),
         methods=["POST"],
         summary="Accept an NPQ application",
-        openapi_extra={
-            "requestBody": {
-                "required": False,
-                "content": {"application/json": {"schema": schema_ref(accept_model)}},
-            }
-        },
+        openapi_extra=json_request_body(accept_model, required=False),
         responses=_ONE,
         response_class=JsonApiResponse,
     )
@@ -238,12 +233,7 @@ def _router(version: str) -> APIRouter:
         _change_funded_place_handler(version),
         methods=["PUT"],
         summary="Change an NPQ application's funded place",
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": schema_ref(ChangeFundedPlaceRequest)}},
-            }
-        },
+        openapi_extra=json_request_body(ChangeFundedPlaceRequest),
         responses=_ONE,
         response_class=JsonApiResponse,
     )

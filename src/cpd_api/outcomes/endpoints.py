@@ -14,7 +14,12 @@ from cpd_api.core.body import data_attributes, read_json
 from cpd_api.core.dependencies import db_session, list_filters, page
 from cpd_api.core.filters import Filters
 from cpd_api.core.jsonapi import JsonApiResponse
-from cpd_api.core.openapi import deep_object, json_response, page_parameter, schema_ref
+from cpd_api.core.openapi import (
+    deep_object,
+    json_request_body,
+    json_response,
+    page_parameter,
+)
 from cpd_api.core.paging import Page
 from cpd_api.participants.npq.service import resolve_person
 from cpd_api.providers.authentication import CallingProvider
@@ -108,12 +113,7 @@ def _router(version: str) -> APIRouter:
         _create_handler(version),
         methods=["POST"],
         summary="Submit an NPQ outcome for a single participant",
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": schema_ref(NpqOutcomeRequest)}},
-            }
-        },
+        openapi_extra=json_request_body(NpqOutcomeRequest),
         responses={200: json_response(NpqOutcomeDocument, "A participant outcome")},
         response_class=JsonApiResponse,
     )

@@ -15,9 +15,9 @@ from cpd_api.core.filters import Filters
 from cpd_api.core.jsonapi import JsonApiResponse
 from cpd_api.core.openapi import (
     deep_object,
+    json_request_body,
     json_response,
     page_parameter,
-    schema_ref,
     sort_parameter,
 )
 from cpd_api.core.paging import Page
@@ -42,15 +42,6 @@ _FILTER = deep_object(
 _PAGE = page_parameter("partnerships")
 _SORT = sort_parameter(["created_at", "updated_at"], "partnerships")
 _UNPROCESSABLE = json_response(ErrorResponse, "Unprocessable entity")
-
-
-def _request_body(model) -> dict:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schema_ref(model, "v3")}},
-        }
-    }
 
 
 v3 = APIRouter(tags=["ECF partnerships"])
@@ -98,7 +89,7 @@ def list_partnerships(
 @v3.post(
     "/partnerships/ecf",
     summary="Create an ECF partnership with a school and delivery partner",
-    openapi_extra=_request_body(ECFPartnershipRequest),
+    openapi_extra=json_request_body(ECFPartnershipRequest, version="v3"),
     responses={
         200: json_response(ECFPartnershipResponse, "Create an ECF partnership"),
         422: _UNPROCESSABLE,
@@ -136,7 +127,7 @@ def show_partnership(
 @v3.put(
     "/partnerships/ecf/{id}",
     summary="Update a partnership's delivery partner in an existing partnership in a cohort",
-    openapi_extra=_request_body(ECFPartnershipUpdateRequest),
+    openapi_extra=json_request_body(ECFPartnershipUpdateRequest, version="v3"),
     responses={
         200: json_response(ECFPartnershipResponse, "An ECF partnership"),
         422: _UNPROCESSABLE,

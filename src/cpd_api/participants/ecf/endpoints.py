@@ -23,7 +23,12 @@ from cpd_api.core.dependencies import db_session, list_filters, page, query_para
 from cpd_api.core.errors import NotFound
 from cpd_api.core.filters import Filters
 from cpd_api.core.jsonapi import JsonApiResponse
-from cpd_api.core.openapi import deep_object, form_parameter, json_response, schema_ref
+from cpd_api.core.openapi import (
+    deep_object,
+    form_parameter,
+    json_request_body,
+    json_response,
+)
 from cpd_api.core.paging import Page
 from cpd_api.core.query import QueryParams
 from cpd_api.core.sorting import parse_sort
@@ -170,12 +175,7 @@ def _add_action(
         summary=summary,
         tags=TAGS,
         include_in_schema=documented,
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": schema_ref(request_model)}},
-            }
-        },
+        openapi_extra=json_request_body(request_model),
         responses={200: json_response(response_model, "The ECF participant after the change")},
     )
 

@@ -18,9 +18,9 @@ from cpd_api.core.identifiers import path_id
 from cpd_api.core.jsonapi import JsonApiResponse
 from cpd_api.core.openapi import (
     deep_object,
+    json_request_body,
     json_response,
     page_parameter,
-    schema_ref,
     sort_parameter,
 )
 from cpd_api.core.paging import Page
@@ -193,14 +193,7 @@ def _router(version: str) -> APIRouter:
             _action_handler(version, action),
             methods=["PUT"],
             summary=summary,
-            openapi_extra={
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {"schema": schema_ref(body_model)},
-                    },
-                }
-            },
+            openapi_extra=json_request_body(body_model),
             responses=_ONE,
             response_class=JsonApiResponse,
         )
