@@ -142,6 +142,43 @@ def test_v3_person_with_both_roles_has_two_enrolments_and_v1_two_rows(db, client
     assert shown["attributes"]["participant_type"] == "ect"
 
 
+def test_v3_both_roles_and_several_id_changes_each_appear_once_in_order(db, client, session):
+    """A person's rows repeat enrolments per id change and the reverse; neither may repeat
+    in the record, and both keep their order (enrolments by creation, changes by time)."""
+    f = fixture_f(db)
+    e1 = session.get(Participant, E1_ID)
+    pa1 = session.get(Partnership, f.pa1_id)
+    with clock.travel_to(b.at("2024-10-01T10:00:00Z")):
+        mentor_profile = b.mentor(session, pa1, person=e1)
+    retired = [uuid.UUID(f"dddddddd-0000-4000-8000-00000000000{n}") for n in (1, 2, 3)]
+    for day, old_id in zip(("03", "01", "02"), retired, strict=True):
+        with clock.travel_to(b.at(f"2024-11-{day}T10:00:00Z")):
+            b.retire_participant_id(session, e1, old_id)
+    session.commit()
+    listed = [
+        item
+        for item in _get(client, "/api/v3/participants/ecf", f.lp_a).json()["data"]
+        if item["id"] == str(E1_ID)
+    ]
+    shown = _get(client, f"/api/v3/participants/ecf/{E1_ID}", f.lp_a).json()["data"]
+    assert listed == [shown]
+    attributes = shown["attributes"]
+    assert [e["training_record_id"] for e in attributes["ecf_enrolments"]] == [
+        str(f.e1_profile_id),
+        str(mentor_profile.id),
+    ]
+    assert [c["from_participant_id"] for c in attributes["participant_id_changes"]] == [
+        str(retired[1]),
+        str(retired[2]),
+        str(retired[0]),
+    ]
+    assert [c["changed_at"] for c in attributes["participant_id_changes"]] == [
+        "2024-11-01T10:00:00Z",
+        "2024-11-02T10:00:00Z",
+        "2024-11-03T10:00:00Z",
+    ]
+
+
 def test_mentor_enrolment_shows_funding_end_and_reason(db, client, session):
     f = fixture_f(db)
     from cpd_api.participants.models import ParticipantProfile
@@ -675,7 +712,8 @@ def test_a_page_of_100_needs_a_fixed_handful_of_statements(db, client, session):
         counts[version] = counter.count
     with StatementCounter(db.engine) as small:
         _get(client, "/api/v3/participants/ecf", lp, **{"page[per_page]": "1"})
-    # authentication (1-2) + page + profiles + records + mentors + states + id changes
-    assert counts["v3"] <= 10, counts
+    # authentication, the page in one statement, and either PostgreSQL's join-planning
+    # settings or SQLite's explicit BEGINs
+    assert counts["v3"] <= 4, counts
     assert counts["v1"] <= 8, counts
     assert counts["v3"] == small.count, (counts, small.count)

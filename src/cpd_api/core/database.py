@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, Uuid, any_, bindparam, create_engine, event, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
@@ -152,6 +152,25 @@ def lock_for_write(session: Session, key: str) -> None:
         )
     elif bind.dialect.name == "sqlite":
         session.execute(text("DELETE FROM audit_events WHERE 0"))
+
+
+def plan_as_key_lookups(connection: Connection) -> None:
+    """Tell PostgreSQL, for the rest of this transaction, to join in the written order and by
+    index lookups only.
+
+    Meant for a statement that starts from a small driving set (one page of people) and
+    follows keys from it through a dozen tables. The written order is already the plan, and
+    the planner's search of join orders costs more than running it (5-6 ms of planning
+    against 2.6 ms of execution for a v3 page of 100); and for a page of 3000 its estimates
+    favour hashing whole tables (the 125,000 participants, the 32,000 enrolments of a
+    provider) over 3000 probes of an index, which is slower by 2-3x on data in memory. One
+    round trip sets all three; no effect on SQLite, which plans nested loops anyway."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "SELECT set_config('join_collapse_limit', '1', true),"
+            " set_config('enable_hashjoin', 'off', true),"
+            " set_config('enable_mergejoin', 'off', true)"
+        )
 
 
 def utc(value: datetime) -> datetime:

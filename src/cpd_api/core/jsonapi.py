@@ -15,6 +15,11 @@ from starlette.responses import Response
 JSON_API = "application/vnd.api+json"
 JSON_REQUEST_TYPES = ("application/json", "application/vnd.api+json", "text/x-json")
 
+ENCODING = orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS | orjson.OPT_NAIVE_UTC
+"""UUIDs, dates and UTC datetimes may be handed to the encoder as they are: it writes them in
+C exactly as `formats.uuid_text`, `formats.calendar_date` and `formats.timestamp` would
+(`2021-05-31T02:22:32Z`), which on a page of 3000 saves ~15,000 Python calls."""
+
 
 class JsonApiResponse(Response):
     media_type = JSON_API
@@ -33,7 +38,7 @@ class JsonApiResponse(Response):
             return b""
         if isinstance(content, bytes):
             return content
-        return orjson.dumps(content)
+        return orjson.dumps(content, option=ENCODING)
 
 
 def resource(resource_id: object, resource_type: str, attributes: dict) -> dict:

@@ -138,8 +138,8 @@ def _v1_action_response(session: Session, provider: CallingProvider, result) -> 
 
 
 def _v3_action_response(session: Session, provider: CallingProvider, result) -> JsonApiResponse:
-    view = queries.view_for_person(session, provider.id, result.participant_id)
-    return JsonApiResponse({"data": serializers.v3_resource(view, clock.now())})
+    rows = queries.view_for_person(session.connection(), provider.id, result.participant_id)
+    return JsonApiResponse({"data": serializers.v3_resources(rows, clock.now())[0]})
 
 
 def _add_action(
@@ -290,19 +290,20 @@ def _v3_router() -> APIRouter:
         session: Session = Depends(db_session),
         provider: CallingProvider = Depends(ecf_provider),
     ) -> JsonApiResponse:
-        views = queries.list_v3(session, provider.id, _v3_filters(filters, params), paging)
-        now = clock.now()
-        return JsonApiResponse({"data": [serializers.v3_resource(v, now) for v in views]})
+        rows = queries.list_v3(
+            session.connection(), provider.id, _v3_filters(filters, params), paging
+        )
+        return JsonApiResponse({"data": serializers.v3_resources(rows, clock.now())})
 
     def show_participant(
         id: uuid.UUID,
         session: Session = Depends(db_session),
         provider: CallingProvider = Depends(ecf_provider),
     ) -> JsonApiResponse:
-        view = queries.show_v3(session, provider.id, id)
-        if view is None:
+        rows = queries.show_v3(session.connection(), provider.id, id)
+        if not rows:
             raise NotFound()
-        return JsonApiResponse({"data": serializers.v3_resource(view, clock.now())})
+        return JsonApiResponse({"data": serializers.v3_resources(rows, clock.now())[0]})
 
     router.add_api_route(
         "/participants/ecf",

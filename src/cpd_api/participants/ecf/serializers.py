@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from cpd_api.core.formats import calendar_date, cohort_text, timestamp, uuid_text
+from cpd_api.core.formats import cohort_text, timestamp, uuid_text
 from cpd_api.core.jsonapi import resource
 
 from . import rules
-from .queries import Enrolment, ParticipantView, TrainingRecordRow
+from .queries import TrainingRecordRow
 
 RESOURCE_TYPE = "participant"
 V1_COLUMNS = (
@@ -37,7 +37,7 @@ V1_COLUMNS = (
 )
 
 
-def _email(enrolment: Enrolment, fallback: str) -> str:
+def _email(enrolment: Any, fallback: str) -> str:
     return enrolment.record.email or fallback
 
 
@@ -80,70 +80,95 @@ def _state(value: tuple[str | None, datetime] | None, *, withdrawal: bool) -> di
     }
 
 
-def v3_enrolment(enrolment: Enrolment, trn: str | None, now: datetime) -> dict[str, Any]:
-    profile, record = enrolment.profile, enrolment.record
-    is_mentor = profile.profile_type == "mentor"
-    return {
-        "training_record_id": str(profile.id),
-        "email": record.email,
-        "mentor_id": uuid_text(enrolment.mentor_participant_id),
-        "school_urn": record.school_urn,
-        "participant_type": profile.profile_type,
-        "cohort": cohort_text(record.cohort_year),
-        "training_status": record.training_status,
-        "participant_status": rules.participant_status(
-            record.induction_status, record.start_date, record.end_date, now
-        ),
-        "teacher_reference_number_validated": rules.trn_validated(trn, profile.trn_validated),
-        "eligible_for_funding": rules.eligible_for_funding(profile.eligibility_status),
-        "pupil_premium_uplift": profile.pupil_premium_uplift,
-        "sparsity_uplift": profile.sparsity_uplift,
-        "schedule_identifier": record.schedule_identifier,
-        "delivery_partner_id": uuid_text(record.delivery_partner_id),
-        "withdrawal": _state(enrolment.withdrawal, withdrawal=True),
-        "deferral": _state(enrolment.deferral, withdrawal=False),
-        "created_at": timestamp(profile.created_at),
-        "induction_end_date": None
-        if is_mentor
-        else calendar_date(profile.induction_completion_date),
-        "mentor_funding_end_date": calendar_date(profile.mentor_completion_date)
-        if is_mentor
-        else None,
-        "cohort_changed_after_payments_frozen": profile.cohort_changed_after_payments_frozen,
-        "mentor_ineligible_for_funding_reason": (
-            profile.mentor_ineligible_for_funding_reason or profile.mentor_completion_reason
-        )
-        if is_mentor
-        else None,
-    }
+def v3_resources(rows: Iterable[tuple], now: datetime) -> list[dict[str, Any]]:
+    """v3 participants from rows in `queries.V3_ROW` order, grouped by person as they come.
 
-
-def v3_resource(view: ParticipantView, now: datetime) -> dict[str, Any]:
-    person = view.person
-    enrolments = []
-    for enrolment in view.enrolments:
-        item = v3_enrolment(enrolment, person.trn, now)
-        if item["email"] is None:
-            item["email"] = person.email
-        enrolments.append(item)
-    return resource(
-        person.id,
-        RESOURCE_TYPE,
-        {
-            "full_name": person.full_name,
-            "teacher_reference_number": person.trn,
-            "updated_at": timestamp(person.updated_at),
-            "ecf_enrolments": enrolments,
-            "participant_id_changes": [
+    A person's rows repeat their enrolments once per id change (and the reverse), ordered
+    by enrolment then change: an enrolment starts where the profile id changes, and id
+    changes are read from the first enrolment's rows only. Ids and timestamps are left as
+    UUID and datetime objects for the encoder (`jsonapi.JsonApiResponse`), which writes
+    them in C in the service's formats."""
+    resources: list[dict[str, Any]] = []
+    current = last_profile = first_profile = None
+    enrolments: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    for (
+        person_id, full_name, person_email, trn, updated_at,
+        profile_id, profile_type, profile_created_at, eligibility_status, trn_validated,
+        pupil_premium_uplift, sparsity_uplift, induction_completion_date,
+        mentor_completion_date, mentor_completion_reason, mentor_ineligible_reason,
+        cohort_changed, record_email, cohort_year, training_status, induction_status,
+        start_date, end_date, school_urn, schedule_identifier, delivery_partner_id,
+        mentor_participant_id, state_reason, state_at,
+        change_id, from_participant_id, to_participant_id, changed_at,
+    ) in rows:  # fmt: skip
+        if person_id != current:
+            current, last_profile, first_profile = person_id, None, profile_id
+            enrolments, changes = [], []
+            resources.append(
                 {
-                    "from_participant_id": str(change.from_participant_id),
-                    "to_participant_id": str(change.to_participant_id),
-                    "changed_at": timestamp(change.created_at),
+                    "id": person_id,
+                    "type": RESOURCE_TYPE,
+                    "attributes": {
+                        "full_name": full_name,
+                        "teacher_reference_number": trn,
+                        "updated_at": updated_at,
+                        "ecf_enrolments": enrolments,
+                        "participant_id_changes": changes,
+                    },
                 }
-                for change in view.id_changes
-            ],
-        },
-    )
+            )
+        if change_id is not None and profile_id == first_profile:
+            changes.append(
+                {
+                    "from_participant_id": from_participant_id,
+                    "to_participant_id": to_participant_id,
+                    "changed_at": changed_at,
+                }
+            )
+        if profile_id is None or profile_id == last_profile:
+            continue
+        last_profile = profile_id
+        is_mentor = profile_type == "mentor"
+        state = None if state_at is None else {"reason": state_reason, "date": state_at}
+        withdrawal = deferral = None
+        if training_status == "withdrawn" and state is not None:
+            state["reason"] = rules.shown_withdrawal_reason(state_reason)
+            withdrawal = state
+        elif training_status == "deferred":
+            deferral = state
+        enrolments.append(
+            {
+                "training_record_id": profile_id,
+                "email": record_email or person_email,
+                "mentor_id": None if is_mentor else mentor_participant_id,
+                "school_urn": school_urn,
+                "participant_type": profile_type,
+                "cohort": cohort_text(cohort_year),
+                "training_status": training_status,
+                "participant_status": rules.participant_status(
+                    induction_status, start_date, end_date, now
+                ),
+                "teacher_reference_number_validated": rules.trn_validated(trn, trn_validated),
+                "eligible_for_funding": rules.eligible_for_funding(eligibility_status),
+                "pupil_premium_uplift": pupil_premium_uplift,
+                "sparsity_uplift": sparsity_uplift,
+                "schedule_identifier": schedule_identifier,
+                "delivery_partner_id": delivery_partner_id,
+                "withdrawal": withdrawal,
+                "deferral": deferral,
+                "created_at": profile_created_at,
+                "induction_end_date": None if is_mentor else induction_completion_date,
+                "mentor_funding_end_date": mentor_completion_date if is_mentor else None,
+                "cohort_changed_after_payments_frozen": cohort_changed,
+                "mentor_ineligible_for_funding_reason": (
+                    mentor_ineligible_reason or mentor_completion_reason
+                )
+                if is_mentor
+                else None,
+            }
+        )
+    return resources
 
 
 def _csv_value(value: Any) -> str:
