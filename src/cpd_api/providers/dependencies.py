@@ -1,4 +1,7 @@
-"""FastAPI dependencies giving endpoints the calling provider, checked for the programme."""
+"""FastAPI dependencies giving endpoints the calling provider, checked for the programme.
+
+`async def` so that FastAPI calls them on the event loop instead of in a worker thread:
+they only read what the API gate put in the request scope."""
 
 from __future__ import annotations
 
@@ -7,17 +10,17 @@ from starlette.requests import Request
 from .authentication import CallingProvider, calling_provider
 
 
-def ecf_provider(request: Request) -> CallingProvider:
+async def ecf_provider(request: Request) -> CallingProvider:
     return calling_provider(request.scope.get("state", {}), "ecf")
 
 
-def npq_provider(request: Request) -> CallingProvider:
+async def npq_provider(request: Request) -> CallingProvider:
     return calling_provider(request.scope.get("state", {}), "npq")
 
 
-def any_provider(request: Request) -> CallingProvider:
+async def any_provider(request: Request) -> CallingProvider:
     return calling_provider(request.scope.get("state", {}), "any")
 
 
-def ecf_or_npq_provider(request: Request) -> CallingProvider:
+async def ecf_or_npq_provider(request: Request) -> CallingProvider:
     return calling_provider(request.scope.get("state", {}), "ecf_or_npq")

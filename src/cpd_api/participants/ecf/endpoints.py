@@ -19,7 +19,13 @@ from starlette.responses import Response
 
 from cpd_api.core import clock
 from cpd_api.core.body import data_attributes, read_json
-from cpd_api.core.dependencies import db_session, list_filters, page, query_params
+from cpd_api.core.dependencies import (
+    db_session,
+    list_filters,
+    page,
+    query_params,
+    run_with_session,
+)
 from cpd_api.core.errors import NotFound
 from cpd_api.core.filters import Filters
 from cpd_api.core.jsonapi import JsonApiResponse
@@ -283,27 +289,34 @@ def _v3_filters(filters: Filters, params: QueryParams) -> queries.V3Filters:
 def _v3_router() -> APIRouter:
     router = APIRouter(tags=TAGS)
 
-    def list_participants(
+    async def list_participants(
+        request: Request,
         filters: Filters = Depends(list_filters),
         params: QueryParams = Depends(query_params),
         paging: Page = Depends(page),
-        session: Session = Depends(db_session),
         provider: CallingProvider = Depends(ecf_provider),
     ) -> JsonApiResponse:
-        rows = queries.list_v3(
-            session.connection(), provider.id, _v3_filters(filters, params), paging
-        )
-        return JsonApiResponse({"data": serializers.v3_resources(rows, clock.now())})
+        wanted = _v3_filters(filters, params)
 
-    def show_participant(
+        def read(session: Session) -> list[dict]:
+            rows = queries.list_v3(session.connection(), provider.id, wanted, paging)
+            return serializers.v3_resources(rows, clock.now())
+
+        return JsonApiResponse({"data": await run_with_session(request, read)})
+
+    async def show_participant(
+        request: Request,
         id: uuid.UUID,
-        session: Session = Depends(db_session),
         provider: CallingProvider = Depends(ecf_provider),
     ) -> JsonApiResponse:
-        rows = queries.show_v3(session.connection(), provider.id, id)
-        if not rows:
+        def read(session: Session) -> list[dict]:
+            rows = queries.show_v3(session.connection(), provider.id, id)
+            return serializers.v3_resources(rows, clock.now())
+
+        found = await run_with_session(request, read)
+        if not found:
             raise NotFound()
-        return JsonApiResponse({"data": serializers.v3_resources(rows, clock.now())[0]})
+        return JsonApiResponse({"data": found[0]})
 
     router.add_api_route(
         "/participants/ecf",
