@@ -139,19 +139,21 @@ class Database:
         self.engine.dispose()
 
 
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+_TAKE_SQLITE_WRITE_LOCK = text("DELETE FROM audit_events WHERE 0")
+
+
 def lock_for_write(session: Session, key: str) -> None:
     """Serialise writers that compete for the same logical slot.
 
     PostgreSQL takes a transaction-scoped advisory lock on the key. SQLite has one database
     lock: an empty write takes it before the use case reads anything, so a competing writer
     waits (busy timeout) instead of failing later when it upgrades a stale read snapshot."""
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
-        )
-    elif bind.dialect.name == "sqlite":
-        session.execute(text("DELETE FROM audit_events WHERE 0"))
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_ADVISORY_LOCK, {"key": key})
+    elif connection.dialect.name == "sqlite":
+        connection.execute(_TAKE_SQLITE_WRITE_LOCK)
 
 
 def plan_as_key_lookups(connection: Connection) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, exists, insert, literal, or_, select
+from sqlalchemy import Row, and_, bindparam, exists, insert, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -167,17 +167,21 @@ def _schedule_facts(
 ) -> ScheduleFacts | None:
     if schedule_id is None:
         return None
-    row = session.execute(
-        _SCHEDULE_FACTS,
-        {
-            "schedule_id": schedule_id,
-            "declaration_type": str(declaration_type or ""),
-            "profile_id": profile_id,
-            "provider_id": provider_id,
-            "programme": programme,
-            "today": clock.today(),
-        },
-    ).first()
+    row = (
+        session.connection()
+        .execute(
+            _SCHEDULE_FACTS,
+            {
+                "schedule_id": schedule_id,
+                "declaration_type": str(declaration_type or ""),
+                "profile_id": profile_id,
+                "provider_id": provider_id,
+                "programme": programme,
+                "today": clock.today(),
+            },
+        )
+        .first()
+    )
     if row is None:
         return None
     window = rules.Window(row[3], row[4]) if row[5] is not None else None
@@ -185,15 +189,17 @@ def _schedule_facts(
     return ScheduleFacts(row[0], row[1], row[2], window, withdrawn_at, row[8])
 
 
-_SLOT_HOLDER = select(Declaration).where(Declaration.billable_slot == bindparam("key"))
+_DECLARATIONS = Declaration.__table__
+_SLOT_HOLDER = select(_DECLARATIONS).where(_DECLARATIONS.c.billable_slot == bindparam("key"))
 
 
-def _slot_holder(session: Session, key: str) -> Declaration | None:
-    return session.scalar(_SLOT_HOLDER, {"key": key})
+def _slot_holder(session: Session, key: str) -> Row | None:
+    """The declaration holding the billable slot, as a plain row (columns by name)."""
+    return session.connection().execute(_SLOT_HOLDER, {"key": key}).first()
 
 
 def _identical(
-    holder: Declaration | None,
+    holder: Row | None,
     provider_id: uuid.UUID,
     declared_at: datetime | None,
     **same: object,
@@ -209,7 +215,7 @@ def _identical(
 
 
 _OTHER_PERSON_DUPLICATE = (
-    select(Declaration)
+    select(Declaration.id)
     .join(Participant, Participant.id == Declaration.participant_id)
     .where(
         Participant.trn == bindparam("trn"),
@@ -226,12 +232,12 @@ _OTHER_PERSON_DUPLICATE = (
 
 def _duplicate_of_other_person(
     session: Session, person: Person, course_identifier: str, declaration_type: str
-) -> Declaration | None:
+) -> uuid.UUID | None:
     """ecf.md 4.6 step 2 / npq.md 4.5: another person record with the same TRN already holds
-    a counting declaration of this event."""
+    a counting declaration of this event (its id)."""
     if not person.trn:
         return None
-    return session.scalar(
+    return session.connection().scalar(
         _OTHER_PERSON_DUPLICATE,
         {
             "trn": person.trn,
@@ -309,9 +315,11 @@ _PROVIDER_RECORDS = _provider_records_statement()
 def _provider_records(
     session: Session, profile_id: uuid.UUID, provider_id: uuid.UUID
 ) -> list[ProviderRecord]:
-    rows = session.execute(
-        _PROVIDER_RECORDS, {"profile_id": profile_id, "provider_id": provider_id}
-    ).all()
+    rows = (
+        session.connection()
+        .execute(_PROVIDER_RECORDS, {"profile_id": profile_id, "provider_id": provider_id})
+        .all()
+    )
     return [ProviderRecord(*row) for row in rows]
 
 
@@ -461,7 +469,7 @@ def _settle_new_declaration(
     )
     state = rules.initial_state(duplicate is not None, fundable)
     if duplicate is not None:
-        declaration.superseded_by_id = duplicate.id
+        declaration.superseded_by_id = duplicate
         declaration.ineligibility_reason = "duplicate"
     declaration.state = state
     declaration.billable_slot = rules.slot_for_state(declaration.billable_slot or "", state)
@@ -470,7 +478,7 @@ def _settle_new_declaration(
     # Plain INSERTs (not the unit of work): the hot path of the busiest endpoint. The object
     # stays out of the session; it only carries the values for the response.
     try:
-        session.execute(_INSERT_DECLARATION, _column_values(declaration))
+        session.connection().execute(_INSERT_DECLARATION, _column_values(declaration))
     except IntegrityError as error:
         session.rollback()
         if "billable_slot" in str(error.orig):
@@ -481,7 +489,7 @@ def _settle_new_declaration(
     if state != "submitted":
         if next_statement is not None:
             attached = next_statement
-            session.execute(
+            session.connection().execute(
                 _INSERT_LINE,
                 {
                     "id": uuid.uuid4(),
@@ -522,7 +530,7 @@ def _audit_declaration(
 ) -> None:
     """The declaration's audit rows in one statement (same rows `record_change` writes)."""
     now = clock.now()
-    session.execute(
+    session.connection().execute(
         _INSERT_AUDIT,
         [
             {
