@@ -224,10 +224,10 @@ def _declaration_post(token: str, participant_id: uuid.UUID, declaration_type: s
     }
 
 
-def scenarios(facts: Facts, *, bounds: Bounds, workers: int) -> list[Scenario]:
+def scenarios(facts: Facts, *, bounds: Bounds, clients: int) -> list[Scenario]:
     token = facts.tokens[BENCH_PROVIDER]
     seconds, single = bounds.seconds, bounds.single
-    busy = 2 * max(workers, 1) + 4
+    busy = clients
     participants = "/api/v3/participants/ecf"
     last_page = max(1, -(-facts.visible_people // 3000))
     page_300 = min(300, max(1, -(-facts.visible_people // 100)))
@@ -627,7 +627,8 @@ Produced by `bench/run.py` ({config["mode"]}); see `bench/README.md` for what ea
 - Date: {info["date"]}; commit {info["commit"]}; load average {config["load"]}
 - Server: `cpd-api serve --workers {config["workers"]}`, production mode, rate limit in Redis
   ({BENCH_REDIS_URL}) at {config["rate_limit"]}, request logging
-  {"on" if config["log_requests"] else "off"}
+  {"on" if config["log_requests"] else "off"}; busy scenarios keep {config["clients"]} connections
+  busy
 - Dataset: {counts} (seed {dataset["facts"]["seed"]}, scale {dataset["facts"]["scale"]});
   single-provider scenarios use {BENCH_PROVIDER}, who sees {facts.visible_people:,} participants
 - CPU columns: CPU seconds used during the scenario by the client process, the server's
@@ -673,6 +674,7 @@ def run(
     *,
     database_url: str | None = None,
     workers: int = 2,
+    clients: int = 8,
     bounds: Bounds = FULL,
     log_requests: bool = True,
     only: str | None = None,
@@ -682,7 +684,7 @@ def run(
 ) -> tuple[list[Outcome], list[dict], str]:
     dataset_file = out / DATASET_FILE.name
     facts = read_facts(dataset_file, database_url, post_pool=bounds.post_pool)
-    plan = scenarios(facts, bounds=bounds, workers=workers)
+    plan = scenarios(facts, bounds=bounds, clients=clients)
     if only:
         plan = [s for s in plan if only.lower() in s.name.lower()]
     load_before = (
@@ -724,6 +726,7 @@ def run(
     config = {
         "mode": {FULL: "full", QUICK: "quick", SMOKE: "smoke"}.get(bounds, "custom"),
         "workers": workers,
+        "clients": clients,
         "rate_limit": "100000000/5 minutes",
         "log_requests": log_requests,
         "write": write,
@@ -741,6 +744,9 @@ def main(
         str | None, typer.Option(help="Default: the one bench/generate.py recorded.")
     ] = None,
     workers: Annotated[int, typer.Option(help="Server worker processes.")] = 2,
+    clients: Annotated[
+        int, typer.Option(help="Concurrent keep-alive connections of the busy scenarios.")
+    ] = 8,
     quick: Annotated[bool, typer.Option(help="Shorter bounds for a fast look.")] = False,
     log_requests: Annotated[
         bool, typer.Option(help="Request log lines on (as in production) or off.")
@@ -755,6 +761,7 @@ def main(
     run(
         database_url=database_url,
         workers=workers,
+        clients=clients,
         bounds=QUICK if quick else FULL,
         log_requests=log_requests,
         only=only,
