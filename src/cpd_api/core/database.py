@@ -171,7 +171,9 @@ def plan_as_key_lookups(connection: Connection) -> None:
         connection.exec_driver_sql(
             "SELECT set_config('join_collapse_limit', '1', true),"
             " set_config('enable_hashjoin', 'off', true),"
-            " set_config('enable_mergejoin', 'off', true)"
+            " set_config('enable_mergejoin', 'off', true),"
+            " set_config('max_parallel_workers_per_gather', '0', true),"
+            " set_config('plan_cache_mode', 'force_generic_plan', true)"
         )
 
 

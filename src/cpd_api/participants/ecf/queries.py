@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, any_, bindparam, exists, or_, select
+from sqlalchemy import Integer, String, and_, any_, bindparam, case, exists, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
@@ -448,9 +448,17 @@ def _v3_rows(page: Any, ordering: Sequence[Any]) -> Any:
         .outerjoin(_MENTOR_PROFILES, _MENTOR_PROFILES.c.id == _RECORDS.c.mentor_profile_id)
         .outerjoin(
             _LATEST_STATES,
-            and_(
-                _RECORDS.c.training_status.in_(("withdrawn", "deferred")),
-                _LATEST_STATES.c.id == _latest_state_id(),
+            # CASE, so that the latest-state lookup runs for withdrawn and deferred records
+            # only; two comparisons rather than IN, which would be re-rendered per request
+            _LATEST_STATES.c.id
+            == case(
+                (
+                    or_(
+                        _RECORDS.c.training_status == "withdrawn",
+                        _RECORDS.c.training_status == "deferred",
+                    ),
+                    _latest_state_id(),
+                ),
             ),
         )
         .outerjoin(_ID_CHANGES, _ID_CHANGES.c.participant_id == _PEOPLE.c.id)
