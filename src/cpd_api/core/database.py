@@ -106,7 +106,10 @@ def create_database_engine(url: str, *, pool_size: int = 10, echo: bool = False)
         # A session time zone of exactly "UTC" makes psycopg return timestamps with
         # `datetime.timezone.utc`, which needs no conversion; a server default such as
         # "Etc/UTC" gives zoneinfo objects whose conversion cost ~9 us per value read.
-        connect_args={"options": "-c timezone=UTC"},
+        # random_page_cost 1.1 (PostgreSQL's default of 4 models spinning disks): the working
+        # set is in memory or on SSD, where an index probe is barely dearer than a sequential
+        # read; at 4 the planner scans 100,000 induction records rather than probe 1,400.
+        connect_args={"options": "-c timezone=UTC -c random_page_cost=1.1"},
     )
 
 

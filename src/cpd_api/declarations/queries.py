@@ -6,9 +6,9 @@ one of its partnerships) and, in v3 only, (c) other providers' counting declarat
 up to the leaving date of a participant leaving one of its partnerships.
 
 A page costs a fixed handful of statements whatever its size: the provider's own
-declarations read off the (provider, created_at) index up to the page, the few inherited ones
-(profiles shared with another provider), then one query each for the rows, their statement
-lines, NPQ outcomes and NPQ uplift eligibility, batched with `IN (...)`."""
+declarations read off the (provider, created_at) index up to the page, the inherited ones
+(from profiles shared with another provider) up to the page too, then one query each for the
+rows, their statement lines, NPQ outcomes and NPQ uplift eligibility, batched with `IN`."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from cpd_api.core.paging import Page
 from cpd_api.npq_applications.models import NpqApplication
@@ -86,87 +87,66 @@ def _filtered(query: Select, filters: DeclarationFilters) -> Select:
     return query
 
 
-@dataclass(frozen=True, slots=True)
-class _ProviderRecord:
-    """One of the provider's induction records of a profile someone else may have declared."""
-
-    induction_status: str
-    end_date: datetime | None
-
-
-def _shared_profiles(
-    session: Session, provider_id: uuid.UUID, profile_ids: Sequence[uuid.UUID] | None = None
-) -> dict[uuid.UUID, list[_ProviderRecord]]:
-    """The provider's records of profiles shared with another provider (`shared_profiles`).
-
-    Only a provider with a record of a profile can declare for it, so these are the only
-    profiles whose other-provider declarations this provider might inherit; normally few
-    (transfers), which keeps the inherited part of a listing small."""
-    query = (
-        select(
-            InductionRecord.participant_profile_id,
-            InductionRecord.induction_status,
-            InductionRecord.end_date,
+def _inherited_by(provider_id: uuid.UUID, version: str) -> ColumnElement[bool]:
+    """Whether another provider's declaration is visible to this provider (ecf.md 1.5 (b)
+    and, in v3, (c)): it trains the record now (an `active` or `completed` induction record
+    in one of its partnerships) or, v3 only, the record is leaving it no earlier than the
+    declaration date. Correlated to `Declaration`; counting states are checked apart."""
+    record = aliased(InductionRecord, name="own_records")
+    partnership = aliased(Partnership, name="own_partnerships")
+    trained = record.induction_status.in_(("active", "completed"))
+    if version == "v3":
+        trained = or_(
+            trained,
+            and_(
+                record.induction_status == "leaving",
+                or_(record.end_date.is_(None), Declaration.declaration_date <= record.end_date),
+            ),
         )
-        .join(
-            SharedProfile,
-            SharedProfile.participant_profile_id == InductionRecord.participant_profile_id,
-        )
-        .join(Partnership, Partnership.id == InductionRecord.partnership_id)
+    return exists(
+        select(record.id)
+        .join(partnership, partnership.id == record.partnership_id)
         .where(
-            Partnership.lead_provider_id == provider_id,
-            InductionRecord.induction_status.in_(("active", "completed", "leaving")),
+            record.participant_profile_id == Declaration.participant_profile_id,
+            partnership.lead_provider_id == provider_id,
+            trained,
         )
     )
-    if profile_ids is not None:
-        query = query.where(InductionRecord.participant_profile_id.in_(profile_ids))
-    shared: dict[uuid.UUID, list[_ProviderRecord]] = {}
-    for profile_id, status, end_date in session.execute(query):
-        shared.setdefault(profile_id, []).append(_ProviderRecord(status, end_date))
-    return shared
-
-
-def _inherits(records: list[_ProviderRecord], declaration_date: datetime, version: str) -> bool:
-    """ecf.md 1.5 (b) and, in v3, (c): trained now, or leaving after the declaration date."""
-    for record in records:
-        if record.induction_status in ("active", "completed"):
-            return True
-        if (
-            version == "v3"
-            and record.induction_status == "leaving"
-            and (record.end_date is None or declaration_date <= record.end_date)
-        ):
-            return True
-    return False
 
 
 def _inherited_keys(
-    session: Session, provider_id: uuid.UUID, version: str, filters: DeclarationFilters
+    session: Session,
+    provider_id: uuid.UUID,
+    version: str,
+    filters: DeclarationFilters,
+    limit: int | None,
 ) -> list[tuple[datetime, uuid.UUID]]:
-    """(created_at, id) of other providers' counting declarations this provider sees."""
-    shared = _shared_profiles(session, provider_id)
-    if not shared:
-        return []
-    rows = session.execute(
-        _filtered(
-            select(
-                Declaration.created_at,
-                Declaration.id,
-                Declaration.participant_profile_id,
-                Declaration.declaration_date,
-            ).where(
-                Declaration.participant_profile_id.in_(list(shared)),
-                Declaration.lead_provider_id != provider_id,
-                Declaration.state.in_(rules.COUNTING_STATES),
-            ),
-            filters,
+    """(created_at, id) of other providers' counting declarations this provider sees, up to
+    `limit`. Only records in `shared_profiles` can have any (a provider declares only for
+    records it trained), so the search starts from those of them the provider trains."""
+    record = aliased(InductionRecord, name="shared_records")
+    partnership = aliased(Partnership, name="shared_partnerships")
+    trained_shared = (
+        select(record.participant_profile_id)
+        .join(SharedProfile, SharedProfile.participant_profile_id == record.participant_profile_id)
+        .join(partnership, partnership.id == record.partnership_id)
+        .where(
+            partnership.lead_provider_id == provider_id,
+            record.induction_status.in_(("active", "completed", "leaving")),
         )
-    ).all()
-    return sorted(
-        (created_at, declaration_id)
-        for created_at, declaration_id, profile_id, declared_at in rows
-        if _inherits(shared[profile_id], declared_at, version)
     )
+    query = _filtered(
+        select(Declaration.created_at, Declaration.id).where(
+            Declaration.participant_profile_id.in_(trained_shared),
+            Declaration.lead_provider_id != provider_id,
+            Declaration.state.in_(rules.COUNTING_STATES),
+            _inherited_by(provider_id, version),
+        ),
+        filters,
+    ).order_by(Declaration.created_at, Declaration.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [(created_at, declaration_id) for created_at, declaration_id in session.execute(query)]
 
 
 def _own_keys(
@@ -198,7 +178,7 @@ def visible_ids(
     merged = list(
         heapq.merge(
             _own_keys(session, provider_id, filters, reach),
-            _inherited_keys(session, provider_id, version, filters),
+            _inherited_keys(session, provider_id, version, filters, reach),
         )
     )
     if page is not None:
@@ -233,23 +213,20 @@ def find_declaration(
         key = uuid.UUID(str(declaration_id))
     except ValueError:
         return None
-    row = session.execute(
-        select(
-            Declaration.lead_provider_id,
-            Declaration.state,
-            Declaration.participant_profile_id,
-            Declaration.declaration_date,
-        ).where(Declaration.id == key)
+    visible = session.execute(
+        select(Declaration.id).where(
+            Declaration.id == key,
+            or_(
+                Declaration.lead_provider_id == provider_id,
+                and_(
+                    Declaration.state.in_(rules.COUNTING_STATES),
+                    _inherited_by(provider_id, version),
+                ),
+            ),
+        )
     ).first()
-    if row is None:
+    if visible is None:
         return None
-    owner, state, profile_id, declared_at = row
-    if owner != provider_id:
-        if state not in rules.COUNTING_STATES:
-            return None
-        records = _shared_profiles(session, provider_id, [profile_id]).get(profile_id, [])
-        if not _inherits(records, declared_at, version):
-            return None
     views = load_views(session, [key])
     return views[0] if views else None
 
