@@ -16,8 +16,8 @@ import orjson
 import psycopg
 
 PAGE_SQL = """
-SELECT DISTINCT participant_id, participant_created_at
-FROM visible_enrolments
+SELECT participant_id, participant_created_at
+FROM visible_people
 WHERE lead_provider_id = %(provider)s
 ORDER BY participant_created_at, participant_id
 LIMIT %(limit)s OFFSET %(offset)s

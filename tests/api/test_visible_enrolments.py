@@ -7,20 +7,48 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 
 from cpd_api.core import clock
 from cpd_api.declarations import sharing
 from cpd_api.declarations.models import Declaration, SharedProfile
 from cpd_api.participants import visibility
-from cpd_api.participants.models import InductionRecord, ParticipantProfile, VisibleEnrolment
+from cpd_api.participants.models import (
+    InductionRecord,
+    Participant,
+    ParticipantProfile,
+    VisibleEnrolment,
+    VisiblePerson,
+)
 from cpd_api.partnerships.models import Partnership
 from tests import builders
 from tests.factories import provider_with_token
 
 
+def _people(session) -> dict[tuple, tuple]:
+    """`visible_people` as {(provider, person): (created_at, enrolments)}."""
+    return {
+        (row.lead_provider_id, row.participant_id): (row.participant_created_at, row.enrolments)
+        for row in session.scalars(select(VisiblePerson))
+    }
+
+
+def _people_from_enrolments(session) -> dict[tuple, tuple]:
+    rows = session.execute(
+        select(
+            VisibleEnrolment.lead_provider_id,
+            VisibleEnrolment.participant_id,
+            func.max(VisibleEnrolment.participant_created_at),
+            func.count(),
+        ).group_by(VisibleEnrolment.lead_provider_id, VisibleEnrolment.participant_id)
+    )
+    return {(provider, person): (created, count) for provider, person, created, count in rows}
+
+
 def _rows(session) -> set[tuple]:
+    """The visible enrolments, after checking that `visible_people` follows them exactly."""
     session.flush()
+    assert _people(session) == _people_from_enrolments(session)
     return {
         tuple(row)
         for row in session.execute(
@@ -159,12 +187,38 @@ def test_deleting_a_profile_removes_its_rows(db, session):
     assert _rows(session) == set()
 
 
+def test_visible_people_has_one_row_per_person_counting_their_enrolments(db, session):
+    provider = provider_with_token(db, "Provider A", ecf=True)
+    partnership = builders.partnership(session, provider.id)
+    ect = builders.ect(session, partnership)
+    person = ect.participant
+    mentor = builders.mentor(session, partnership, person=person)
+    _rows(session)
+    assert _people(session) == {(provider.id, person.id): (person.created_at, 2)}
+
+    session.execute(delete(InductionRecord).where(InductionRecord.participant_profile_id == ect.id))
+    _rows(session)
+    assert _people(session) == {(provider.id, person.id): (person.created_at, 1)}
+
+    moved = person.created_at - timedelta(days=3)
+    session.execute(update(Participant).where(Participant.id == person.id).values(created_at=moved))
+    _rows(session)
+    assert _people(session) == {(provider.id, person.id): (moved, 1)}
+
+    session.execute(
+        delete(InductionRecord).where(InductionRecord.participant_profile_id == mentor.id)
+    )
+    _rows(session)
+    assert _people(session) == {}
+
+
 def test_rebuild_recomputes_rows_written_while_triggers_were_bypassed(db, session):
     provider = provider_with_token(db, "Provider A", ecf=True)
     profile = builders.ect(session, builders.partnership(session, provider.id))
     expected = _rows(session)
     session.execute(text("DELETE FROM visible_enrolments"))
     assert _rows(session) == set()
+    session.execute(text("DELETE FROM visible_people"))
 
     visibility.rebuild(session.connection())
     assert _rows(session) == expected

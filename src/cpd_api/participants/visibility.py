@@ -7,7 +7,10 @@ what made late pages and full syncs slow; keeping it in a table written by trigg
 read an index range scan and cannot drift, because every write (ORM, bulk SQL, intake, an
 operator's manual fix) fires them in its own transaction.
 
-The triggers are (re)installed by `cpd_api.db.upgrade` on every `db upgrade`; the table is
+`visible_people` (one row per provider and person) follows `visible_enrolments` through
+triggers on that table, so the people pages need no DISTINCT.
+
+The triggers are (re)installed by `cpd_api.db.upgrade` on every `db upgrade`; the tables are
 rebuilt from scratch whenever they were missing, so an existing database gets exact rows."""
 
 from __future__ import annotations
@@ -57,7 +60,36 @@ def refresh_statements(profiles: str) -> list[str]:
     ]
 
 
-REBUILD = ["DELETE FROM visible_enrolments", _INSERT.format(restriction="")]
+# `visible_people` follows `visible_enrolments` (one row per provider and person, counting the
+# person's visible enrolments) through triggers on that table.
+_PERSON_LEAVES = [
+    "UPDATE visible_people SET enrolments = enrolments - 1 "
+    "WHERE lead_provider_id = OLD.lead_provider_id AND participant_id = OLD.participant_id",
+    "DELETE FROM visible_people WHERE lead_provider_id = OLD.lead_provider_id "
+    "AND participant_id = OLD.participant_id AND enrolments <= 0",
+]
+_PERSON_JOINS = [
+    "INSERT INTO visible_people "
+    "(lead_provider_id, participant_id, participant_created_at, enrolments) "
+    "VALUES (NEW.lead_provider_id, NEW.participant_id, NEW.participant_created_at, 1) "
+    "ON CONFLICT (lead_provider_id, participant_id) DO UPDATE SET "
+    "enrolments = visible_people.enrolments + 1, "
+    "participant_created_at = excluded.participant_created_at"
+]
+_PERSON_MOVED = (
+    "OLD.lead_provider_id <> NEW.lead_provider_id OR OLD.participant_id <> NEW.participant_id "
+    "OR OLD.participant_created_at <> NEW.participant_created_at"
+)
+
+REBUILD = [
+    "DELETE FROM visible_enrolments",
+    _INSERT.format(restriction=""),
+    "DELETE FROM visible_people",
+    "INSERT INTO visible_people "
+    "(lead_provider_id, participant_id, participant_created_at, enrolments) "
+    "SELECT lead_provider_id, participant_id, MAX(participant_created_at), COUNT(*) "
+    "FROM visible_enrolments GROUP BY lead_provider_id, participant_id",
+]
 
 _PARTNERSHIP_PROFILES = (
     "SELECT participant_profile_id FROM induction_records WHERE partnership_id = NEW.id"
@@ -90,7 +122,21 @@ _SQLITE_TRIGGERS = (
         "PROFILE",
     ),
     ("trg_visible_enrolments_person", "AFTER UPDATE OF created_at ON participants", "PERSON"),
+    ("trg_visible_people_insert", "AFTER INSERT ON visible_enrolments", "JOINS"),
+    ("trg_visible_people_delete", "AFTER DELETE ON visible_enrolments", "LEAVES"),
+    (
+        "trg_visible_people_update",
+        f"AFTER UPDATE ON visible_enrolments WHEN {_PERSON_MOVED}",
+        "MOVES",
+    ),
 )
+
+
+def _for_each_row(event: str) -> str:
+    """`AFTER ... ON table [WHEN cond]` as a row trigger (both databases want FOR EACH ROW
+    before the WHEN)."""
+    head, when, condition = event.partition(" WHEN ")
+    return f"{head} FOR EACH ROW{when}{condition}"
 
 
 def _sqlite_body(rows: str) -> list[str]:
@@ -104,6 +150,12 @@ def _sqlite_body(rows: str) -> list[str]:
         return refresh_statements(_PARTNERSHIP_PROFILES)
     if rows == "PROFILE":
         return refresh_statements("NEW.id")
+    if rows == "JOINS":
+        return _PERSON_JOINS
+    if rows == "LEAVES":
+        return _PERSON_LEAVES
+    if rows == "MOVES":
+        return [*_PERSON_LEAVES, *_PERSON_JOINS]
     return [_CREATED]
 
 
@@ -111,7 +163,7 @@ def _install_sqlite(connection: Connection) -> None:
     for name, event, rows in _SQLITE_TRIGGERS:
         body = ";\n".join(_sqlite_body(rows))
         connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
-        connection.execute(text(f"CREATE TRIGGER {name} {event} FOR EACH ROW BEGIN {body}; END"))
+        connection.execute(text(f"CREATE TRIGGER {name} {_for_each_row(event)} BEGIN {body}; END"))
 
 
 def _plpgsql(statements: list[str]) -> str:
@@ -137,6 +189,14 @@ _POSTGRES_FUNCTIONS = {
     "cpd_visible_enrolments_from_participants": f"""
     {_CREATED};
     RETURN NULL;""",
+    "cpd_visible_people_from_enrolments": f"""
+    IF TG_OP <> 'INSERT' THEN
+{_plpgsql(_PERSON_LEAVES)}
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+{_plpgsql(_PERSON_JOINS)}
+    END IF;
+    RETURN NULL;""",
 }
 
 _POSTGRES_TRIGGERS = (
@@ -160,6 +220,16 @@ _POSTGRES_TRIGGERS = (
         "AFTER UPDATE OF created_at ON participants",
         "cpd_visible_enrolments_from_participants",
     ),
+    (
+        "trg_visible_people_enrolments",
+        "AFTER INSERT OR DELETE ON visible_enrolments",
+        "cpd_visible_people_from_enrolments",
+    ),
+    (
+        "trg_visible_people_moves",
+        f"AFTER UPDATE ON visible_enrolments WHEN ({_PERSON_MOVED})",
+        "cpd_visible_people_from_enrolments",
+    ),
 )
 
 
@@ -172,20 +242,21 @@ def _install_postgres(connection: Connection) -> None:
             )
         )
     for name, event, function in _POSTGRES_TRIGGERS:
-        connection.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {event.split(' ON ')[1]}"))
+        table = event.split(" ON ")[1].split(" ")[0]
+        connection.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
         connection.execute(
-            text(f"CREATE TRIGGER {name} {event} FOR EACH ROW EXECUTE FUNCTION {function}()")
+            text(f"CREATE TRIGGER {name} {_for_each_row(event)} EXECUTE FUNCTION {function}()")
         )
 
 
 def _installed(connection: Connection) -> bool:
+    names = "(tgname LIKE 'trg_visible_enrolments_%' OR tgname LIKE 'trg_visible_people_%')"
     if connection.dialect.name == "postgresql":
-        query = "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'trg_visible_enrolments_%'"
+        query = f"SELECT count(*) FROM pg_trigger WHERE {names}"
         expected = len(_POSTGRES_TRIGGERS)
     else:
-        query = (
-            "SELECT count(*) FROM sqlite_master "
-            "WHERE type = 'trigger' AND name LIKE 'trg_visible_enrolments_%'"
+        query = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND " + names.replace(
+            "tgname", "name"
         )
         expected = len(_SQLITE_TRIGGERS)
     return connection.execute(text(query)).scalar_one() == expected

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 07:29:11.079361
+Create Date: 2026-11-27 09:59:36.696195
 """
 
 from collections.abc import Sequence
@@ -405,6 +405,39 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_statements_provider_payment_date",
             ["lead_provider_id", "payment_date"],
+            unique=False,
+        )
+
+    op.create_table(
+        "visible_people",
+        sa.Column("lead_provider_id", sa.Uuid(), nullable=False),
+        sa.Column("participant_id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "participant_created_at",
+            cpd_api.core.database.UTCDateTime(timezone=True),
+            nullable=False,
+        ),
+        sa.Column("enrolments", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["lead_provider_id"],
+            ["lead_providers.id"],
+            name=op.f("fk_visible_people_lead_provider_id_lead_providers"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["participant_id"],
+            ["participants.id"],
+            name=op.f("fk_visible_people_participant_id_participants"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "lead_provider_id", "participant_id", name=op.f("pk_visible_people")
+        ),
+    )
+    with op.batch_alter_table("visible_people", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_visible_people_page",
+            ["lead_provider_id", "participant_created_at", "participant_id"],
             unique=False,
         )
 
@@ -913,6 +946,10 @@ def downgrade() -> None:
 
     op.drop_table("npq_applications")
     op.drop_table("milestones")
+    with op.batch_alter_table("visible_people", schema=None) as batch_op:
+        batch_op.drop_index("ix_visible_people_page")
+
+    op.drop_table("visible_people")
     with op.batch_alter_table("statements", schema=None) as batch_op:
         batch_op.drop_index("ix_statements_provider_payment_date")
         batch_op.drop_index("ix_statements_next_open")

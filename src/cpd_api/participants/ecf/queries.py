@@ -34,6 +34,7 @@ from ..models import (
     ParticipantProfile,
     ParticipantProfileState,
     VisibleEnrolment,
+    VisiblePerson,
 )
 from . import rules
 
@@ -304,6 +305,7 @@ class V3Filters:
 
 _PEOPLE = Participant.__table__
 _VISIBLE = VisibleEnrolment.__table__
+_VISIBLE_PEOPLE = VisiblePerson.__table__
 _PROFILES = ParticipantProfile.__table__
 _RECORDS = InductionRecord.__table__
 _PARTNERSHIPS = Partnership.__table__
@@ -383,20 +385,32 @@ def _visible_filtered(cohorts: bool, training_status: bool) -> Any:
 
 
 def _page_in_created_order(cohorts: bool, training_status: bool, paged: bool) -> Any:
-    """The default order walks the (provider, created_at, id) index of the visible
-    enrolments, so page 300 reads 30,000 index entries rather than deciding visibility for
-    every person created before them."""
-    visible, source, conditions = _visible_filtered(cohorts, training_status)
-    query = (
-        select(
-            visible.c.participant_id.label("participant_id"),
-            visible.c.participant_created_at.label("created_at"),
+    """The default order walks a (provider, created_at, id) index, so page 300 reads 30,000
+    index entries rather than deciding visibility for every person created before them:
+    `visible_people` (one entry per person) when no filter applies, else the visible
+    enrolments that pass the filters, made distinct per person."""
+    if not (cohorts or training_status):
+        people = _VISIBLE_PEOPLE
+        query = (
+            select(
+                people.c.participant_id.label("participant_id"),
+                people.c.participant_created_at.label("created_at"),
+            )
+            .where(people.c.lead_provider_id == PROVIDER)
+            .order_by(people.c.participant_created_at, people.c.participant_id)
         )
-        .select_from(source)
-        .where(*conditions)
-        .distinct()
-        .order_by(visible.c.participant_created_at, visible.c.participant_id)
-    )
+    else:
+        visible, source, conditions = _visible_filtered(cohorts, training_status)
+        query = (
+            select(
+                visible.c.participant_id.label("participant_id"),
+                visible.c.participant_created_at.label("created_at"),
+            )
+            .select_from(source)
+            .where(*conditions)
+            .distinct()
+            .order_by(visible.c.participant_created_at, visible.c.participant_id)
+        )
     if paged:
         query = query.limit(_LIMIT).offset(_OFFSET)
     return query.cte("page")
