@@ -22,6 +22,7 @@ from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from cpd_api.core.database import favour_index_probes
 from cpd_api.core.paging import Page
 from cpd_api.npq_applications.models import NpqApplication
 from cpd_api.outcomes.models import ParticipantOutcome
@@ -175,6 +176,7 @@ def visible_ids(
     The provider's own declarations are read straight off the (provider, created_at) index,
     only as far as the page reaches; the few inherited ones are merged in order."""
     reach = None if page is None else page.offset + page.limit
+    favour_index_probes(session.connection())
     merged = list(
         heapq.merge(
             _own_keys(session, provider_id, filters, reach),
