@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import yaml
@@ -45,6 +46,25 @@ def test_every_command_has_help(run):
         result = run(*command, "--help")
         assert result.exit_code == 0, (command, result.output)
         assert "Usage" in result.output
+
+
+def test_serve_with_several_workers_spreads_connections_across_them(run, monkeypatch):
+    import uvicorn
+
+    calls = []
+    monkeypatch.setenv("UV_TCP_SINGLE_ACCEPT", "unset below; restored to absent afterwards")
+    monkeypatch.delenv("UV_TCP_SINGLE_ACCEPT")
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+
+    single = run("serve", "--workers", "1")
+    assert single.exit_code == 0, single.output
+    assert "UV_TCP_SINGLE_ACCEPT" not in os.environ
+
+    several = run("serve", "--workers", "3", "--port", "8123")
+    assert several.exit_code == 0, several.output
+    assert [call["workers"] for call in calls] == [1, 3]
+    assert calls[1]["port"] == 8123
+    assert os.environ["UV_TCP_SINGLE_ACCEPT"] == "1"
 
 
 def test_provider_and_token_lifecycle(run):
