@@ -715,5 +715,5 @@ def test_a_page_of_100_needs_a_fixed_handful_of_statements(db, client, session):
     # authentication, the page in one statement, and either PostgreSQL's join-planning
     # settings or SQLite's explicit BEGINs
     assert counts["v3"] <= 4, counts
-    assert counts["v1"] <= 8, counts
+    assert counts["v1"] <= 5, counts  # the page's keys, then its rows
     assert counts["v3"] == small.count, (counts, small.count)

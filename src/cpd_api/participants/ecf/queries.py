@@ -669,6 +669,106 @@ def _v1_selection(
     return query.order_by(Participant.created_at, Participant.id, ParticipantProfile.created_at)
 
 
+@cache
+def _v1_visible_keys(paged: bool) -> Any:
+    """The (profile, record) keys of a v1/v2 page of every visible training record, in page
+    order (the person's creation, then the record's), planned freely: the walk down the
+    provider's visible enrolments is the whole cost of a deep page."""
+    visible = _VISIBLE
+    selection = (
+        select(visible.c.participant_profile_id, visible.c.induction_record_id)
+        .join(_PROFILES, _PROFILES.c.id == visible.c.participant_profile_id)
+        .where(visible.c.lead_provider_id == PROVIDER)
+        .order_by(
+            visible.c.participant_created_at,
+            visible.c.participant_id,
+            _PROFILES.c.created_at,
+            _PROFILES.c.id,
+        )
+    )
+    if paged:
+        selection = selection.limit(_LIMIT).offset(_OFFSET)
+    return selection
+
+
+@cache
+def _v1_rows_of_records(dialect: str) -> Any:
+    """What v1/v2 rows show for the chosen (profile, record) pairs, in page order. Columns
+    are labelled so that one row serves as both the `profile` and the `record` of an
+    `Enrolment` (the v1 serialiser reads them by name)."""
+    if dialect == "postgresql":  # one array parameter rather than up to 3000
+        chosen = _RECORDS.c.id == any_(bindparam("records", type_=ARRAY(UUID)))
+    else:
+        chosen = _RECORDS.c.id.in_(bindparam("records", type_=UUID, expanding=True))
+    rows = (
+        _RECORDS.join(_PROFILES, _PROFILES.c.id == _RECORDS.c.participant_profile_id)
+        .join(_PEOPLE, _PEOPLE.c.id == _PROFILES.c.participant_id)
+        .join(_SCHOOLS, _SCHOOLS.c.id == _RECORDS.c.school_id)
+        .join(_SCHEDULES, _SCHEDULES.c.id == _RECORDS.c.schedule_id)
+        .outerjoin(_MENTOR_PROFILES, _MENTOR_PROFILES.c.id == _RECORDS.c.mentor_profile_id)
+    )
+    return (
+        select(
+            _PEOPLE.c.id.label("person_id"),
+            _PEOPLE.c.full_name.label("person_full_name"),
+            _PEOPLE.c.email.label("person_email"),
+            _PEOPLE.c.trn.label("person_trn"),
+            _PEOPLE.c.created_at.label("person_created_at"),
+            _PEOPLE.c.updated_at.label("person_updated_at"),
+            _PROFILES.c.id,
+            _PROFILES.c.profile_type,
+            _PROFILES.c.eligibility_status,
+            _PROFILES.c.trn_validated,
+            _PROFILES.c.pupil_premium_uplift,
+            _PROFILES.c.sparsity_uplift,
+            _RECORDS.c.id.label("record_id"),
+            _RECORDS.c.email,
+            _RECORDS.c.cohort_year,
+            _RECORDS.c.training_status,
+            _RECORDS.c.induction_status,
+            _SCHOOLS.c.urn.label("school_urn"),
+            _SCHEDULES.c.identifier.label("schedule_identifier"),
+            _MENTOR_PROFILES.c.participant_id.label("mentor_participant_id"),
+        )
+        .select_from(rows)
+        .where(chosen)
+    )
+
+
+def _v1_visible_rows(
+    connection: Connection, provider_id: uuid.UUID, page: Page | None
+) -> list[TrainingRecordRow]:
+    """Every visible training record (no filters): the page's keys, then their rows."""
+    params: dict[str, Any] = {"provider": provider_id}
+    if page is not None:
+        params.update(limit=page.limit, offset=page.offset)
+    keys = connection.execute(_v1_visible_keys(page is not None), params).all()
+    if not keys:
+        return []
+    position = {record_id: index for index, (_, record_id) in enumerate(keys)}
+    plan_as_key_lookups(connection)
+    statement = _v1_rows_of_records(connection.dialect.name)
+    found = [  # in batches: an unpaged CSV may hold tens of thousands of records
+        row
+        for batch in _chunks(list(position))
+        for row in connection.execute(statement, {"records": list(batch)})
+    ]
+    found.sort(key=lambda row: position[row.record_id])
+    rows = []
+    for row in found:
+        person = Person(
+            row.person_id,
+            row.person_full_name,
+            row.person_email,
+            row.person_trn,
+            row.person_created_at,
+            row.person_updated_at,
+        )
+        rows.append(TrainingRecordRow(person, Enrolment(row, row)))
+    _complete([r.enrolment for r in rows])
+    return rows
+
+
 def list_v1(
     session: Session,
     provider_id: uuid.UUID,
@@ -678,6 +778,8 @@ def list_v1(
     page: Page | None,
 ) -> list[TrainingRecordRow]:
     """v1/v2 rows (one per training record); `page` None = every row (CSV)."""
+    if cohorts is None and updated_since is None:
+        return _v1_visible_rows(session.connection(), provider_id, page)
     query = _v1_selection(provider_id, cohorts, updated_since).order_by(ParticipantProfile.id)
     if page is not None:
         query = query.limit(page.limit).offset(page.offset)
