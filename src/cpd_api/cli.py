@@ -323,8 +323,9 @@ def serve(
         )
     if workers > 1:
         # uvloop's libuv accepts every pending connection at once, so the worker that wakes
-        # first takes a whole burst of keep-alive connections (measured under 8 clients: one
-        # worker at 87% CPU, the other at 9%). One accept per loop turn spreads them out.
+        # first can take a whole burst of keep-alive connections (seen under 8 clients: one
+        # worker at 87% CPU, the other at 9%). With this libuv yields between accepts, which
+        # lets the other workers take their share more often (not always).
         os.environ.setdefault("UV_TCP_SINGLE_ACCEPT", "1")
     console.print(
         f"Serving cpd-api ({current.environment}) on http://{host}:{port} with {workers} "
