@@ -204,3 +204,11 @@ def among(
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
     return column.in_(list(values))
+
+
+def among_parameter(column: ColumnElement[Any], name: str, dialect: str) -> ColumnElement[bool]:
+    """`column IN :name` for a prebuilt statement whose list is bound at execution: one
+    array parameter on PostgreSQL, an expanding IN list on SQLite (as `among` does)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, type_=column.type, expanding=True))

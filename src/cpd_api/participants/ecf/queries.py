@@ -14,13 +14,18 @@ from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, any_, bindparam, case, exists, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Integer, String, and_, bindparam, case, exists, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from cpd_api.core.database import UUID, UTCDateTime, among, plan_as_key_lookups
+from cpd_api.core.database import (
+    UUID,
+    UTCDateTime,
+    among,
+    among_parameter,
+    plan_as_key_lookups,
+)
 from cpd_api.core.paging import Page
 from cpd_api.core.sorting import order_by
 from cpd_api.partnerships.models import Partnership
@@ -530,10 +535,7 @@ def _v3_general_selection(
 @lru_cache(maxsize=64)
 def _v3_rows_of_people(sort: tuple[tuple[str, bool], ...], dialect: str) -> Any:
     """The rows of the people chosen by `_v3_general_selection`, in the same order."""
-    if dialect == "postgresql":  # one array parameter rather than up to 3000
-        chosen = _PEOPLE.c.id == any_(bindparam("people", type_=ARRAY(UUID)))
-    else:
-        chosen = _PEOPLE.c.id.in_(bindparam("people", type_=UUID, expanding=True))
+    chosen = among_parameter(_PEOPLE.c.id, "people", dialect)
     page = (
         select(_PEOPLE.c.id.label("participant_id"), _PEOPLE.c.created_at, _PEOPLE.c.updated_at)
         .where(chosen)
@@ -696,10 +698,7 @@ def _v1_rows_of_records(dialect: str) -> Any:
     """What v1/v2 rows show for the chosen (profile, record) pairs, in page order. Columns
     are labelled so that one row serves as both the `profile` and the `record` of an
     `Enrolment` (the v1 serialiser reads them by name)."""
-    if dialect == "postgresql":  # one array parameter rather than up to 3000
-        chosen = _RECORDS.c.id == any_(bindparam("records", type_=ARRAY(UUID)))
-    else:
-        chosen = _RECORDS.c.id.in_(bindparam("records", type_=UUID, expanding=True))
+    chosen = among_parameter(_RECORDS.c.id, "records", dialect)
     rows = (
         _RECORDS.join(_PROFILES, _PROFILES.c.id == _RECORDS.c.participant_profile_id)
         .join(_PEOPLE, _PEOPLE.c.id == _PROFILES.c.participant_id)
