@@ -261,17 +261,15 @@ def _visible_records(
     return best
 
 
-def _profiles(
-    session: Session, *, participant_ids: Sequence[uuid.UUID] = (), ids: Sequence[uuid.UUID] = ()
-) -> list[Any]:
+def _profiles(session: Session, ids: Sequence[uuid.UUID]) -> list[Any]:
     found: list[Any] = []
-    column = ParticipantProfile.participant_id if participant_ids else ParticipantProfile.id
-    for chunk in _chunks(list(participant_ids or ids)):
+    for chunk in _chunks(list(ids)):
         found.extend(
             session.execute(
                 select(*_PROFILE_COLUMNS)
                 .where(
-                    among(session, column, chunk), ParticipantProfile.profile_type.in_(ECF_TYPES)
+                    among(session, ParticipantProfile.id, chunk),
+                    ParticipantProfile.profile_type.in_(ECF_TYPES),
                 )
                 .order_by(ParticipantProfile.created_at, ParticipantProfile.id)
             )
@@ -628,7 +626,7 @@ def _rows(
     selected: list[tuple[Person, uuid.UUID]],
     cohorts: list[int] | None,
 ) -> list[TrainingRecordRow]:
-    profiles = {p.id: p for p in _profiles(session, ids=[pid for _, pid in selected])}
+    profiles = {p.id: p for p in _profiles(session, [pid for _, pid in selected])}
     records = _visible_records(session, provider_id, list(profiles), cohorts)
     rows = [
         TrainingRecordRow(person, Enrolment(profiles[pid], records[pid]))
@@ -673,12 +671,12 @@ def _v1_selection(
 
 @cache
 def _v1_visible_keys(paged: bool) -> Any:
-    """The (profile, record) keys of a v1/v2 page of every visible training record, in page
-    order (the person's creation, then the record's), planned freely: the walk down the
+    """The induction record ids of a v1/v2 page of every visible training record, in page
+    order (the person's creation, then the profile's), planned freely: the walk down the
     provider's visible enrolments is the whole cost of a deep page."""
     visible = _VISIBLE
     selection = (
-        select(visible.c.participant_profile_id, visible.c.induction_record_id)
+        select(visible.c.induction_record_id)
         .join(_PROFILES, _PROFILES.c.id == visible.c.participant_profile_id)
         .where(visible.c.lead_provider_id == PROVIDER)
         .order_by(
@@ -737,14 +735,14 @@ def _v1_rows_of_records(dialect: str) -> Any:
 def _v1_visible_rows(
     connection: Connection, provider_id: uuid.UUID, page: Page | None
 ) -> list[TrainingRecordRow]:
-    """Every visible training record (no filters): the page's keys, then their rows."""
+    """Every visible training record (no filters): the page's record ids, then their rows."""
     params: dict[str, Any] = {"provider": provider_id}
     if page is not None:
         params.update(limit=page.limit, offset=page.offset)
-    keys = connection.execute(_v1_visible_keys(page is not None), params).all()
-    if not keys:
+    records = connection.execute(_v1_visible_keys(page is not None), params).scalars().all()
+    if not records:
         return []
-    position = {record_id: index for index, (_, record_id) in enumerate(keys)}
+    position = {record_id: index for index, record_id in enumerate(records)}
     plan_as_key_lookups(connection)
     statement = _v1_rows_of_records(connection.dialect.name)
     found = [  # in batches: an unpaged CSV may hold tens of thousands of records
@@ -805,7 +803,7 @@ def row_for_record(
 ) -> TrainingRecordRow:
     """A v1/v2 row built from one given induction record (action responses use the relevant
     record, whether or not its partnership is challenged)."""
-    profile = _profiles(session, ids=[profile_id])[0]
+    profile = _profiles(session, [profile_id])[0]
     record = session.execute(
         _record_query(provider_id, visible_only=False).where(InductionRecord.id == record_id)
     ).one()

@@ -70,16 +70,6 @@ def v1_resource(row: TrainingRecordRow) -> dict[str, Any]:
     return resource(row.person.id, RESOURCE_TYPE, v1_attributes(row))
 
 
-def _state(value: tuple[str | None, datetime] | None, *, withdrawal: bool) -> dict | None:
-    if value is None:
-        return None
-    reason, at = value
-    return {
-        "reason": rules.shown_withdrawal_reason(reason) if withdrawal else reason,
-        "date": timestamp(at),
-    }
-
-
 def v3_resources(rows: Iterable[tuple], now: datetime) -> list[dict[str, Any]]:
     """v3 participants from rows in `queries.V3_ROW` order, grouped by person as they come.
 
